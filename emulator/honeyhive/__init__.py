@@ -1,0 +1,1 @@
+"""A HoneyHive-compatible backend for offline acceptance runs (see README.md)."""

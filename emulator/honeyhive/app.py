@@ -1,0 +1,83 @@
+"""The app factory: HoneyHive's routes, the control plane, error shapes and middleware."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .backend import Backend
+from .errors import ApiError, error_body
+from .faults import FaultBook
+from .middleware import BodyLimit, InjectedFaults, RequestLog
+from .routes import control, events, export, otlp, sessions
+from .store import Store
+from .tenants import Tenants
+
+log = logging.getLogger("emulator.honeyhive")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = ":memory:"
+    tenants: dict[str, str] | None = None
+    control_token: str = ""
+    ingest_delay: float = 0.0
+    max_body_bytes: int = 16 * 1024 * 1024
+
+
+def create_app(settings: Settings) -> FastAPI:
+    store = Store(settings.db)
+    if settings.tenants:
+        store.put_tenants(settings.tenants)
+    tenants = Tenants(store.tenants())
+    faults = FaultBook(default_ingest_delay=settings.ingest_delay)
+
+    app = FastAPI(
+        title="HoneyHive emulator",
+        version="1.0",
+        description="A HoneyHive-compatible backend for offline acceptance runs.",
+    )
+    app.state.backend = Backend(store, tenants, faults)
+    app.state.control_token = settings.control_token
+    for module in (sessions, otlp, events, export):
+        app.include_router(module.router)
+    app.include_router(control.router)
+    app.include_router(control.guarded)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(error_body(describe_fastapi(exc), "INVALID_REQUEST"), 400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404:
+            message = f"no route {request.method} {request.url.path}"
+        elif exc.status_code == 405:
+            message = f"method {request.method} is not allowed on {request.url.path}"
+        return JSONResponse(error_body(message, f"HTTP_{exc.status_code}"), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        body = error_body(f"internal emulator error: {type(exc).__name__}", "INTERNAL_ERROR")
+        return JSONResponse(body, status_code=500)
+
+    app.add_middleware(InjectedFaults, faults=faults, tenants=tenants)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLog)
+    return app
+
+
+def describe_fastapi(exc: RequestValidationError) -> str:
+    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in list(exc.errors())[:5]]
+    return "invalid request: " + "; ".join(parts)

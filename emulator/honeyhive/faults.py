@@ -1,0 +1,87 @@
+"""Faults and delays injected through the control plane, always scoped to one project so that
+parallel scenarios sharing one emulator never see each other's faults.
+
+A fault applies to a route group for its next `times` requests (-1: until cleared):
+- `status`: answer with that HTTP status (and `Retry-After` for 429) instead of serving;
+- `delay`: wait `delay_ms` before serving (e.g. past the SDK's timeout);
+- `reset`: drop the connection without an answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+RouteGroup = Literal["otlp", "session", "events", "read", "delete", "any"]
+ROUTE_GROUPS: tuple[str, ...] = ("otlp", "session", "events", "read", "delete", "any")
+Action = Literal["status", "delay", "reset"]
+
+
+@dataclass
+class Fault:
+    route: str
+    action: str
+    times: int = 1
+    status: int = 503
+    delay_ms: int = 0
+    retry_after: int | None = None
+    hits: int = 0
+
+
+def route_group(method: str, path: str) -> str | None:
+    if path.startswith("/opentelemetry/"):
+        return "otlp"
+    if path in ("/session/start", "/v1/sessions") and method == "POST":
+        return "session"
+    if method == "DELETE":
+        return "delete"
+    if path in ("/events", "/events/batch", "/v1/events", "/v1/events/batch"):
+        return "events"
+    if path.startswith(("/v1/events", "/session/", "/v1/sessions/")):
+        return "read"
+    return None
+
+
+@dataclass
+class FaultBook:
+    default_ingest_delay: float = 0.0
+    _faults: dict[str, list[Fault]] = field(default_factory=dict)
+    _delays: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def set(self, project_id: str, faults: list[Fault]) -> None:
+        with self._lock:
+            self._faults[project_id] = list(faults)
+
+    def clear(self, project_id: str) -> None:
+        with self._lock:
+            self._faults.pop(project_id, None)
+            self._delays.pop(project_id, None)
+
+    def listing(self, project_id: str) -> list[Fault]:
+        with self._lock:
+            return list(self._faults.get(project_id, []))
+
+    def take(self, project_id: str, group: str) -> Fault | None:
+        """The fault to apply to this request, if any; counts it down."""
+        with self._lock:
+            for fault in self._faults.get(project_id, []):
+                if fault.route not in (group, "any") or fault.times == 0:
+                    continue
+                if fault.times > 0:
+                    fault.times -= 1
+                fault.hits += 1
+                return fault
+        return None
+
+    def set_ingest_delay(self, project_id: str | None, seconds: float) -> None:
+        with self._lock:
+            if project_id is None:
+                self.default_ingest_delay = seconds
+            else:
+                self._delays[project_id] = seconds
+
+    def ingest_delay(self, project_id: str) -> float:
+        with self._lock:
+            return self._delays.get(project_id, self.default_ingest_delay)

@@ -1,0 +1,139 @@
+"""Pure-ASGI middleware, outermost first: one log line per request, the body-size limit, and the
+faults a scenario injected for its own project."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from .errors import PayloadTooLarge, error_body
+from .faults import FaultBook, route_group
+from .tenants import Tenants
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("emulator.honeyhive")
+
+
+async def send_json(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
+    data = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
+class RequestLog:
+    """`METHOD PATH STATUS MS` for every request; never the Authorization header."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [0]
+        # uvicorn's send is a bound method of the connection; keep its transport for faults
+        scope["emulator.transport"] = getattr(getattr(send, "__self__", None), "transport", None)
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %s %.1fms", scope["method"], scope["path"], status[0] or "-", ms)
+
+
+class BodyLimit:
+    def __init__(self, app: App, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = PayloadTooLarge(
+            f"request body exceeds the {self.max_bytes} byte limit; send smaller batches"
+        )
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await send_json(send, too_large.status, too_large.body(), [])
+            return
+        seen = [0]
+
+        async def counted() -> Message:
+            message = await receive()
+            seen[0] += len(message.get("body", b""))
+            if seen[0] > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await send_json(send, too_large.status, too_large.body(), [])
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class InjectedFaults:
+    """Applies the faults of the request's own project (found by its API key)."""
+
+    def __init__(self, app: App, faults: FaultBook, tenants: Tenants) -> None:
+        self.app = app
+        self.faults = faults
+        self.tenants = tenants
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        group = route_group(scope.get("method", ""), scope.get("path", ""))
+        if scope["type"] != "http" or group is None:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        try:
+            tenant = self.tenants.authenticate(headers.get(b"authorization", b"").decode())
+        except Exception:
+            await self.app(scope, receive, send)
+            return
+        fault = self.faults.take(tenant.project_id, group)
+        if fault is None:
+            await self.app(scope, receive, send)
+        elif fault.action == "delay":
+            await asyncio.sleep(fault.delay_ms / 1000)
+            await self.app(scope, receive, send)
+        elif fault.action == "reset":
+            transport = scope.get("emulator.transport")
+            if transport is None:
+                raise RuntimeError("connection reset fault: server transport not reachable")
+            transport.abort()
+        else:
+            extra = []
+            if fault.retry_after is not None:
+                extra.append((b"retry-after", str(fault.retry_after).encode()))
+            body = error_body(f"injected fault: HTTP {fault.status}", "INJECTED_FAULT")
+            await send_json(send, fault.status, body, extra)

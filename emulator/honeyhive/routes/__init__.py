@@ -1,0 +1,1 @@
+"""One router per HoneyHive resource; each route parses, calls the backend, serialises."""
