@@ -1,0 +1,1 @@
+"""Step definitions, one module per domain concept; each step is one or two lines over support/."""

@@ -1,0 +1,12 @@
+"""Projects (tenants): who is tracing."""
+
+from __future__ import annotations
+
+from pytest_bdd import given
+
+from support.projects import Project, Projects
+
+
+@given("a project that records traces", target_fixture="project")
+def a_project(projects: Projects) -> Project:
+    return projects.new("main")

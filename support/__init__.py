@@ -1,0 +1,1 @@
+"""The suite's library: configuration, services, tracing, backend reads, apps, evidence."""

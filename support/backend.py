@@ -1,0 +1,93 @@
+"""Reading back what the backend stored, through the SDK's own client (`events.export`), with the
+one polling primitive. Nothing here knows whether the backend is HoneyHive or the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpx
+from honeyhive import HoneyHive
+from honeyhive.models import EventFilter
+
+from .polling import Poll, wait_for
+
+Event = dict[str, Any]
+PAGE = 1000
+
+
+class BackendReader:
+    def __init__(self, client: HoneyHive, on_poll: Callable[[Poll[Any]], None] | None = None):
+        self.client = client
+        self.on_poll = on_poll
+
+    def export(self, filters: Iterable[EventFilter], *, limit: int = PAGE) -> list[Event]:
+        """Every event matching the filters, following pages."""
+        filters = list(filters)
+        events: list[Event] = []
+        page = 1
+        while True:
+            result = self.client.events.export(filters=list(filters), limit=limit, page=page)
+            batch = [_as_dict(e) for e in result.events]
+            events.extend(batch)
+            if len(batch) < limit or len(events) >= result.total_events:
+                return events
+            page += 1
+
+    def session_events(self, session_id: str) -> list[Event]:
+        return self.export([is_("session_id", session_id)])
+
+    def wait_for_session(
+        self,
+        session_id: str,
+        *,
+        names: Iterable[str] = (),
+        count: int | None = None,
+        ready: Callable[[list[Event]], bool] | None = None,
+        timeout: float = 20.0,
+    ) -> list[Event]:
+        """Poll until the session event and every expected event name are stored (and, when
+        given, `count` non-session events and `ready(events)`)."""
+        expected = set(names)
+
+        def complete(events: list[Event]) -> bool:
+            stored = {e.get("event_name") for e in events if e.get("event_type") != "session"}
+            children = [e for e in events if e.get("event_type") != "session"]
+            has_session = any(e.get("event_type") == "session" for e in events)
+            return (
+                has_session
+                and expected <= stored
+                and (count is None or len(children) >= count)
+                and (ready is None or ready(events))
+            )
+
+        what = f"session {session_id} with {sorted(expected) or count or 'its'} events"
+        return wait_for(
+            lambda: self.session_events(session_id),
+            complete,
+            what=what,
+            timeout=timeout,
+            retry_on=(httpx.TransportError,),
+            on_done=self.on_poll,
+        )
+
+    def wait_until_gone(self, session_id: str, *, timeout: float = 20.0) -> list[Event]:
+        return wait_for(
+            lambda: self.session_events(session_id),
+            lambda events: not events,
+            what=f"session {session_id} to be removed",
+            timeout=timeout,
+            retry_on=(httpx.TransportError,),
+            on_done=self.on_poll,
+        )
+
+
+def is_(field: str, value: str) -> EventFilter:
+    return EventFilter(field=field, operator="is", value=value, type="string")
+
+
+def _as_dict(event: Any) -> Event:
+    if isinstance(event, dict):
+        return event
+    dumped: Event = event.model_dump()
+    return dumped

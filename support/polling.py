@@ -1,0 +1,108 @@
+"""The one polling primitive: fetch until a predicate holds or a deadline passes.
+
+Never sleeps blindly: tenacity waits a short interval between attempts, stops at the deadline
+(scaled by the run's timeout multiplier) and raises WaitTimeout carrying the last state seen, so
+a failure shows what the backend did hold.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_fixed
+
+T = TypeVar("T")
+_multiplier = 1.0
+
+
+def set_timeout_multiplier(value: float) -> None:
+    global _multiplier
+    _multiplier = value
+
+
+def scaled(seconds: float) -> float:
+    return seconds * _multiplier
+
+
+class WaitTimeout(AssertionError):
+    def __init__(self, what: str, seconds: float, attempts: int, last: object, error: str):
+        self.last = last
+        detail = f"last error: {error}" if error else f"last state seen: {last!r}"
+        super().__init__(
+            f"timed out after {seconds:.1f}s ({attempts} attempts) waiting for {what}; {detail}"
+        )
+
+
+@dataclass
+class Poll(Generic[T]):
+    """What one wait did, for the report's polling timings."""
+
+    what: str
+    attempts: int = 0
+    seconds: float = 0.0
+    history: list[str] = field(default_factory=list)
+
+
+class _NotYet(Exception):
+    pass
+
+
+def wait_for(
+    fetch: Callable[[], T],
+    ready: Callable[[T], bool],
+    *,
+    what: str,
+    timeout: float = 15.0,
+    interval: float = 0.2,
+    retry_on: tuple[type[BaseException], ...] = (),
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    on_done: Callable[[Poll[T]], None] | None = None,
+) -> T:
+    """Call `fetch` until `ready(result)`; errors of the `retry_on` types count as not ready."""
+    deadline = scaled(timeout)
+    poll: Poll[T] = Poll(what)
+    started = clock()
+    last: list[T] = []
+    errors: list[str] = []
+
+    def attempt() -> T:
+        poll.attempts += 1
+        try:
+            value = fetch()
+        except retry_on as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+            raise _NotYet from exc
+        last[:] = [value]
+        errors.clear()
+        if not ready(value):
+            raise _NotYet
+        return value
+
+    def give_up(state: RetryCallState) -> T:
+        poll.seconds = clock() - started
+        if on_done:
+            on_done(poll)
+        raise WaitTimeout(
+            what,
+            poll.seconds,
+            poll.attempts,
+            last[0] if last else None,
+            errors[-1] if errors else "",
+        )
+
+    retrying = Retrying(
+        stop=lambda _state: clock() - started >= deadline,
+        wait=wait_fixed(interval),
+        retry=retry_if_exception_type(_NotYet),
+        retry_error_callback=give_up,
+        sleep=sleep,
+    )
+    result = retrying(attempt)
+    poll.seconds = clock() - started
+    if on_done:
+        on_done(poll)
+    return result

@@ -1,0 +1,52 @@
+"""Report wiring (a pytest plugin): Gherkin tags → Allure labels and pytest marks, and service
+logs attached to a scenario whose step failed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import allure
+import pytest
+
+from .evidence import attach_text
+from .runtime import service_logs
+
+_LABEL_TAG = re.compile(r"^(epic|feature|story|severity|owner|issue):(.+)$")
+_SEVERITIES = {"blocker", "critical", "normal", "minor", "trivial"}
+FEATURES = Path(__file__).resolve().parent.parent / "features"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every plain Gherkin tag as a marker, so `-m tag` selects and typos fail."""
+    for feature in FEATURES.glob("*.feature"):
+        for tag in re.findall(r"(?<!\S)@([\w:.-]+)", feature.read_text(encoding="utf-8")):
+            if not _LABEL_TAG.match(tag):
+                config.addinivalue_line("markers", f"{tag}: Gherkin tag")
+
+
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
+    match = _LABEL_TAG.match(tag)
+    if not match:
+        return None  # a plain tag: pytest-bdd applies it as a mark
+    kind, value = match.groups()
+    if kind == "severity":
+        if value not in _SEVERITIES:
+            raise ValueError(f"@severity:{value} is not one of {sorted(_SEVERITIES)}")
+        allure.severity(value)(function)
+    elif kind == "issue":
+        allure.issue(value, name=value)(function)
+    else:
+        allure.label(kind, value)(function)
+    return True
+
+
+def pytest_bdd_step_error(**_: Any) -> None:
+    for name, path in service_logs().items():
+        try:
+            tail = "\n".join(path.read_text(encoding="utf-8").splitlines()[-200:])
+        except OSError:
+            continue
+        attach_text(f"{name} server log (tail)", tail)

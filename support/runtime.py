@@ -1,0 +1,99 @@
+"""The run's services: started once by the pytest controller (also under xdist), published to
+workers through environment variables, stopped at the end."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .control import HoneyHiveControl
+from .redaction import register_secrets
+from .services import Service, honeyhive_emulator, llm_server
+
+RUN_DIR = Path("reports/run")
+HH_URL, HH_TOKEN = "ACCEPTANCE_HH_URL", "ACCEPTANCE_HH_CONTROL_TOKEN"
+LLM_URL, LLM_TOKEN, LLM_KEY = (
+    "ACCEPTANCE_LLM_URL",
+    "ACCEPTANCE_LLM_CONTROL_TOKEN",
+    "ACCEPTANCE_LLM_KEY",
+)
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    hh_url: str
+    llm_url: str | None
+    hh_control: HoneyHiveControl | None
+    llm_control_url: str | None
+    llm_control_token: str | None = field(repr=False)
+    llm_key: str | None = field(repr=False)
+
+    @property
+    def local_backend(self) -> bool:
+        return self.hh_control is not None
+
+
+def start_services(config: Config, run_dir: Path = RUN_DIR) -> list[Service]:
+    """Start what the target needs on loopback; publish URLs and tokens for workers."""
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True)
+    started: list[Service] = []
+    try:
+        if config.hh_target == "local":
+            token = secrets.token_urlsafe(24)
+            hh = honeyhive_emulator(run_dir, run_dir / "honeyhive.db", token)
+            os.environ[HH_URL], os.environ[HH_TOKEN] = hh.start(), token
+            started.append(hh)
+        if config.llm_target == "local":
+            token, key = secrets.token_urlsafe(24), f"sk-local-{secrets.token_hex(16)}"
+            llm = llm_server(run_dir, token, key)
+            os.environ[LLM_URL], os.environ[LLM_TOKEN], os.environ[LLM_KEY] = (
+                llm.start(timeout=120),
+                token,
+                key,
+            )
+            started.append(llm)
+    except Exception:
+        stop_services(started)
+        raise
+    register_secrets(os.environ.get(k) for k in (HH_TOKEN, LLM_TOKEN, LLM_KEY))
+    return started
+
+
+def stop_services(services: list[Service]) -> None:
+    for service in reversed(services):
+        service.stop()
+
+
+def endpoints(config: Config) -> Endpoints:
+    """What this process talks to (a worker reads what the controller published)."""
+    env = os.environ
+    register_secrets(env.get(k) for k in (HH_TOKEN, LLM_TOKEN, LLM_KEY))
+    if config.hh_target == "remote":
+        assert config.hh_api_url is not None
+        hh_url, hh_control = config.hh_api_url, None
+    else:
+        if not env.get(HH_URL):
+            raise RuntimeError(
+                "the embedded HoneyHive emulator is not running: run the features through "
+                "pytest from the project root (conftest.py starts it), e.g. `make acceptance`"
+            )
+        hh_url, hh_control = env[HH_URL], HoneyHiveControl(env[HH_URL], env[HH_TOKEN])
+    llm_url = env.get(LLM_URL) if config.llm_target == "local" else config.openai_base_url
+    return Endpoints(
+        hh_url=hh_url,
+        llm_url=f"{llm_url}/v1" if config.llm_target == "local" and llm_url else llm_url,
+        hh_control=hh_control,
+        llm_control_url=env.get(LLM_URL) if config.llm_target == "local" else None,
+        llm_control_token=env.get(LLM_TOKEN),
+        llm_key=env.get(LLM_KEY) if config.llm_target == "local" else config.openai_api_key,
+    )
+
+
+def service_logs(run_dir: Path = RUN_DIR) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(run_dir.glob("*.log"))}

@@ -1,0 +1,71 @@
+"""What the backend stored for a run, fetched once (polling until complete) and checked by the
+Then steps. Every check fails with the stored values it looked at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .backend import BackendReader, Event
+from .event_fields import MISSING, field
+from .evidence import attach_json, attach_text, span_tree
+from .flows import Run
+
+
+@dataclass
+class Stored:
+    session_id: str
+    events: list[Event]
+
+    @property
+    def session(self) -> Event:
+        found = [e for e in self.events if e.get("event_type") == "session"]
+        assert len(found) == 1, f"expected one session event, found {len(found)}"
+        return found[0]
+
+    @property
+    def steps(self) -> list[Event]:
+        return [e for e in self.events if e.get("event_type") != "session"]
+
+    def top_level(self) -> list[Event]:
+        tops = [e for e in self.steps if e.get("parent_id") == self.session_id]
+        return sorted(tops, key=lambda e: e.get("start_time") or 0)
+
+    def one(self, name: str) -> Event:
+        found = [e for e in self.steps if e.get("event_name") == name]
+        assert len(found) == 1, (
+            f"expected exactly one event named {name!r}, found {len(found)}; stored: {self.names()}"
+        )
+        return found[0]
+
+    def children(self, event: Event) -> list[Event]:
+        return [e for e in self.steps if e.get("parent_id") == event.get("event_id")]
+
+    def names(self) -> list[str]:
+        return [str(e.get("event_name")) for e in self.steps]
+
+
+def fetch(reader: BackendReader, run: Run, *, count: int | None = None) -> Stored:
+    events = reader.wait_for_session(run.session_id, names=run.steps, count=count)
+    stored = Stored(run.session_id, events)
+    attach_text("span tree (as stored)", span_tree(events))
+    attach_json("events (as stored)", events)
+    return stored
+
+
+def value(event: Event, path: str) -> Any:
+    found = field(event, path)
+    assert found is not MISSING, (
+        f"{event.get('event_name')!r} has no {path}; it holds "
+        f"metadata={event.get('metadata')}, inputs={event.get('inputs')}, "
+        f"outputs={event.get('outputs')}"
+    )
+    return found
+
+
+def holds_value(node: Any, wanted: str) -> bool:
+    if isinstance(node, dict):
+        return any(holds_value(v, wanted) for v in node.values())
+    if isinstance(node, list):
+        return any(holds_value(v, wanted) for v in node)
+    return bool(node == wanted)

@@ -1,0 +1,33 @@
+"""A registry of what a scenario created, undone in reverse order at the end, tolerant of errors:
+every undo runs even if an earlier one failed, and the failures are reported, not raised."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+log = logging.getLogger("acceptance.teardown")
+
+
+@dataclass
+class Teardown:
+    _steps: list[tuple[str, Callable[[], object]]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+
+    def add(self, what: str, undo: Callable[[], object]) -> None:
+        self._steps.append((what, undo))
+
+    def run(self) -> list[str]:
+        """Undo everything, last first; returns the problems met (also kept in `problems`)."""
+        while self._steps:
+            what, undo = self._steps.pop()
+            try:
+                undo()
+                self.done.append(what)
+            except Exception as exc:  # teardown must go on whatever one undo raised
+                message = f"could not {what}: {type(exc).__name__}: {exc}"
+                log.warning(message)
+                self.problems.append(message)
+        return self.problems

@@ -1,0 +1,135 @@
+"""Tracers for scenarios, made safe for many tracers in one process.
+
+The SDK does not isolate tracers (see ../shared/reference/honeyhive-sdk.md): the first tracer
+becomes the global OpenTelemetry provider, shutting it down disables all later spans, and
+`with_session`/`@trace` leave a session id in the shared context. So this module
+- pins a plain global provider before any HoneyHiveTracer exists (`pin_global_provider`), so
+  every tracer gets its own provider;
+- gives each scenario a clean OpenTelemetry context and detaches it afterwards (`clean_context`);
+- routes OpenAI instrumentation spans to the tracer of the tenant active in the current context
+  (`RoutingTracerProvider` + `acting_as`), so two live tenants each get their own model spans.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
+
+from honeyhive import HoneyHiveTracer
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.util.types import Attributes
+
+_active: ContextVar[HoneyHiveTracer | None] = ContextVar("active_tracer", default=None)
+_pin_lock = threading.Lock()
+_instrumented = False
+
+
+def pin_global_provider() -> None:
+    """Install a plain global provider once, before the first HoneyHiveTracer."""
+    with _pin_lock:
+        current = trace.get_tracer_provider()
+        if not isinstance(current, TracerProvider):
+            trace.set_tracer_provider(TracerProvider())
+
+
+@contextlib.contextmanager
+def clean_context() -> Iterator[None]:
+    """Run a scenario in an empty OpenTelemetry context, detached at the end (this contains the
+    session id that `with_session`/`@trace` leave behind)."""
+    token = otel_context.attach(otel_context.Context())
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            otel_context.detach(token)
+
+
+@contextlib.contextmanager
+def acting_as(tracer: HoneyHiveTracer) -> Iterator[HoneyHiveTracer]:
+    """Within this block, instrumented model calls are traced by `tracer`."""
+    token = _active.set(tracer)
+    try:
+        yield tracer
+    finally:
+        _active.reset(token)
+
+
+class RoutingTracer(trace.Tracer):
+    """Delegates every span to the active tracer's own provider."""
+
+    def __init__(self, name: str, version: str | None, schema_url: str | None) -> None:
+        self._args = (name, version, schema_url)
+
+    def _target(self) -> trace.Tracer:
+        tracer = _active.get()
+        provider = tracer.provider if tracer is not None else None
+        return (provider or trace.get_tracer_provider()).get_tracer(*self._args)
+
+    def start_span(self, name: str, *args: Any, **kwargs: Any) -> trace.Span:
+        return self._target().start_span(name, *args, **kwargs)
+
+    @contextlib.contextmanager
+    def start_as_current_span(  # type: ignore[override]
+        self, name: str, *args: Any, **kwargs: Any
+    ) -> Iterator[trace.Span]:
+        with self._target().start_as_current_span(name, *args, **kwargs) as span:
+            yield span
+
+
+class RoutingTracerProvider(trace.TracerProvider):
+    def get_tracer(
+        self,
+        instrumenting_module_name: str,
+        instrumenting_library_version: str | None = None,
+        schema_url: str | None = None,
+        attributes: Attributes | None = None,
+    ) -> trace.Tracer:
+        return RoutingTracer(instrumenting_module_name, instrumenting_library_version, schema_url)
+
+
+def instrument_openai() -> None:
+    """OpenInference's OpenAI instrumentor (the SDK's recommended one), once per process."""
+    global _instrumented
+    with _pin_lock:
+        if _instrumented:
+            return
+        from openinference.instrumentation.openai import OpenAIInstrumentor
+
+        OpenAIInstrumentor().instrument(tracer_provider=RoutingTracerProvider())
+        _instrumented = True
+
+
+def open_tracer(
+    *,
+    api_key: str,
+    server_url: str,
+    session_name: str,
+    source: str,
+    **options: Any,
+) -> HoneyHiveTracer:
+    """A HoneyHiveTracer with its own provider; its session starts at init, as in the SDK."""
+    pin_global_provider()
+    return HoneyHiveTracer(
+        api_key=api_key,
+        server_url=server_url,
+        session_name=session_name,
+        source=source,
+        verbose=False,
+        **options,
+    )
+
+
+def close_tracer(tracer: HoneyHiveTracer) -> None:
+    """Flush, then stop the tracer's own provider (`tracer.shutdown()` alone leaves its batch
+    thread running)."""
+    try:
+        tracer.flush()
+    finally:
+        provider = getattr(tracer, "provider", None)
+        if provider is not None and provider is not trace.get_tracer_provider():
+            provider.shutdown()
