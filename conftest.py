@@ -16,8 +16,14 @@ pytest_plugins = [
     "support.fixtures",
     "support.reporting",
     "steps.projects",
-    "steps.flows",
+    "steps.requests",
+    "steps.assistant",
+    "steps.tenants",
+    "steps.throughput",
+    "steps.cleanup",
+    "steps.findings",
     "steps.events",
+    "steps.models",
 ]
 
 # before any HoneyHiveTracer exists, so every tracer gets a provider of its own

@@ -10,3 +10,8 @@ from support.projects import Project, Projects
 @given("a project that records traces", target_fixture="project")
 def a_project(projects: Projects) -> Project:
     return projects.new("main")
+
+
+@given("two projects, each with its own API key", target_fixture="tenant_projects")
+def two_projects(projects: Projects) -> dict[str, Project]:
+    return {label: projects.new(label) for label in ("tenant-a", "tenant-b")}

@@ -11,11 +11,11 @@ from honeyhive import HoneyHive
 from .backend import BackendReader
 from .config import Config, load_config
 from .evidence import attach_json, attach_text
-from .flows import Tracers
 from .llm import ModelTarget, model_target
 from .polling import Poll, set_timeout_multiplier
 from .projects import Project, Projects
 from .redaction import register_secrets
+from .runs import Tracers
 from .runtime import Endpoints
 from .runtime import endpoints as find_endpoints
 from .teardown import Teardown

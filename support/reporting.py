@@ -11,6 +11,7 @@ from typing import Any
 import allure
 import pytest
 
+from .config import load_config
 from .evidence import attach_text
 from .runtime import service_logs
 
@@ -27,7 +28,17 @@ def pytest_configure(config: pytest.Config) -> None:
                 config.addinivalue_line("markers", f"{tag}: Gherkin tag")
 
 
+KNOWN_DEFECT = "known_defect"
+EMULATOR_ONLY = "emulator_only"
+
+
 def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
+    if tag == KNOWN_DEFECT:
+        # strict: CI stays green while the defect exists and turns red the day it is fixed
+        reason = "known SDK defect: the SDK departs from its documented behaviour"
+        pytest.mark.known_defect(function)
+        pytest.mark.xfail(strict=True, reason=reason)(function)
+        return True
     match = _LABEL_TAG.match(tag)
     if not match:
         return None  # a plain tag: pytest-bdd applies it as a mark
@@ -41,6 +52,14 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
     else:
         allure.label(kind, value)(function)
     return True
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker(EMULATOR_ONLY) and load_config().hh_target != "local":
+        pytest.skip(
+            "needs the embedded emulator's control plane (faults, export counts); "
+            "this run targets a real HoneyHive"
+        )
 
 
 def pytest_bdd_step_error(**_: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from .backend import BackendReader, Event
 from .event_fields import MISSING, field
 from .evidence import attach_json, attach_text, span_tree
-from .flows import Run
+from .runs import Run
 
 
 @dataclass
@@ -46,7 +46,7 @@ class Stored:
 
 
 def fetch(reader: BackendReader, run: Run, *, count: int | None = None) -> Stored:
-    events = reader.wait_for_session(run.session_id, names=run.steps, count=count)
+    events = reader.wait_for_session(run.session_id, names=run.steps, count=count, ready=run.ready)
     stored = Stored(run.session_id, events)
     attach_text("span tree (as stored)", span_tree(events))
     attach_json("events (as stored)", events)

@@ -27,6 +27,7 @@ from opentelemetry.util.types import Attributes
 _active: ContextVar[HoneyHiveTracer | None] = ContextVar("active_tracer", default=None)
 _pin_lock = threading.Lock()
 _instrumented = False
+_closed: set[int] = set()
 
 
 def pin_global_provider() -> None:
@@ -108,28 +109,30 @@ def open_tracer(
     *,
     api_key: str,
     server_url: str,
-    session_name: str,
+    session_name: str | None,
     source: str,
     **options: Any,
 ) -> HoneyHiveTracer:
-    """A HoneyHiveTracer with its own provider; its session starts at init, as in the SDK."""
+    """A HoneyHiveTracer with its own provider; its session starts at init, as in the SDK.
+    `session_name=None` leaves the name to the SDK (environment, defaults)."""
     pin_global_provider()
+    if session_name is not None:
+        options["session_name"] = session_name
     return HoneyHiveTracer(
-        api_key=api_key,
-        server_url=server_url,
-        session_name=session_name,
-        source=source,
-        verbose=False,
-        **options,
+        api_key=api_key, server_url=server_url, source=source, verbose=False, **options
     )
 
 
 def close_tracer(tracer: HoneyHiveTracer) -> None:
-    """Flush, then stop the tracer's own provider (`tracer.shutdown()` alone leaves its batch
-    thread running)."""
+    """Flush, shut the tracer down (this stops its cache threads), then stop its own provider
+    (`tracer.shutdown()` alone leaves the batch thread running). Closing twice is a no-op."""
+    provider = getattr(tracer, "provider", None)
+    if provider is None or id(provider) in _closed:
+        return
+    _closed.add(id(provider))
     try:
         tracer.flush()
+        tracer.shutdown()
     finally:
-        provider = getattr(tracer, "provider", None)
-        if provider is not None and provider is not trace.get_tracer_provider():
+        if provider is not trace.get_tracer_provider():
             provider.shutdown()

@@ -1,0 +1,56 @@
+"""The seed's end-to-end data flow: three steps in one session, each carrying the request's id."""
+
+from __future__ import annotations
+
+from honeyhive import HoneyHiveTracer
+
+from ..app import data_flow
+from ..llm import ModelTarget, openai_client
+from ..projects import Project
+from ..runs import Run, Tracers, traced
+
+
+def three_step_request(tracers: Tracers, project: Project, model: ModelTarget) -> Run:
+    client = openai_client(model)
+
+    def body(tracer: HoneyHiveTracer, unique_id: str) -> Run:
+        result = data_flow.run(
+            tracer, client, model.model, unique_id, "  What does   HoneyHive TRACE?  "
+        )
+        return Run(
+            project=project,
+            session_id=str(tracer.session_id),
+            session_name=str(tracer.session_name),
+            unique_id=unique_id,
+            steps=list(data_flow.STEPS),
+            recorded={
+                "input-processing": {
+                    "metadata.input.data": result.input_data,
+                    "metadata.input.processed": result.processed_input,
+                },
+                "model-processing": {
+                    "metadata.model.input": result.processed_input,
+                    "metadata.model.output": result.model_output,
+                },
+                "output-processing": {
+                    "metadata.output.raw": result.model_output,
+                    "metadata.output.final": result.final_output,
+                },
+            },
+            chain=[
+                (
+                    "input-processing",
+                    "metadata.input.processed",
+                    "model-processing",
+                    "metadata.model.input",
+                ),
+                (
+                    "model-processing",
+                    "metadata.model.output",
+                    "output-processing",
+                    "metadata.output.raw",
+                ),
+            ],
+        )
+
+    return traced(tracers, project, "e2e", body)
