@@ -7,24 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from steps import MODULES
 from support.config import load_config
 from support.runtime import start_services, stop_services
 from support.services import Service
 from support.tracing import pin_global_provider
 
-pytest_plugins = [
-    "support.fixtures",
-    "support.reporting",
-    "steps.projects",
-    "steps.requests",
-    "steps.assistant",
-    "steps.tenants",
-    "steps.throughput",
-    "steps.cleanup",
-    "steps.findings",
-    "steps.events",
-    "steps.models",
-]
+pytest_plugins = ["support.fixtures", "support.reporting", *MODULES]
 
 # before any HoneyHiveTracer exists, so every tracer gets a provider of its own
 pin_global_provider()

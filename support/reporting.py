@@ -62,6 +62,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         )
 
 
+def pytest_bdd_step_func_lookup_error(step: Any, exception: Exception, **_: Any) -> None:
+    """An undefined step fails the run and names the closest phrases that do exist."""
+    from .catalogue import suggest
+
+    hints = "\n  ".join(suggest(step.name)) or "(none close; see docs/steps.md)"
+    exception.args = (f"{exception.args[0]}\nClosest existing steps:\n  {hints}",)
+
+
 def pytest_bdd_step_error(**_: Any) -> None:
     for name, path in service_logs().items():
         try:

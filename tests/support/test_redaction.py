@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from support.redaction import MASK, redact, register_secrets
+
+
+def test_removes_configured_secrets_by_value() -> None:
+    assert redact("key=abc123xyz in body", ["abc123xyz"]) == f"key={MASK} in body"
+
+
+def test_removes_bearer_tokens_and_key_shapes() -> None:
+    text = (
+        'Authorization: Bearer hh_local_0123456789abcdef {"api_key": "custom-secret"} '
+        "sk-proj-ABCDEF1234567890 hh-key-verylongvalue1 x-control-token: tok_123456"
+    )
+    out = redact(text)
+    for secret in (
+        "hh_local_0123456789abcdef",
+        "custom-secret",
+        "sk-proj-ABCDEF1234567890",
+        "hh-key-verylongvalue1",
+        "tok_123456",
+    ):
+        assert secret not in out
+    assert out.count(MASK) >= 5
+
+
+def test_registered_secrets_are_redacted_everywhere_afterwards() -> None:
+    register_secrets(["run-time-token-42", None, "ab"])
+    assert "run-time-token-42" not in redact("token run-time-token-42 leaked")
+    assert redact("ab stays") == "ab stays"  # too short to be a secret
+
+
+def test_leaves_ordinary_text_alone() -> None:
+    text = "session e2e-1a2b3c4d-9f8e7d6c: 3 events, model gpt-4o-mini"
+    assert redact(text) == text
