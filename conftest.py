@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from steps import MODULES
+from support import environment
 from support.config import load_config
 from support.runtime import start_services, stop_services
 from support.services import Service
@@ -33,7 +34,11 @@ def _runs_features(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not _runs_features(config):
         return  # xdist workers use the controller's services
-    config.stash[_SERVICES] = start_services(load_config())
+    target = load_config()
+    results = config.getoption("--alluredir", None)
+    if results:
+        environment.write(Path(results), target)
+    config.stash[_SERVICES] = start_services(target)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
