@@ -11,6 +11,7 @@ MODULES = [
     "steps.throughput",
     "steps.cleanup",
     "steps.findings",
+    "steps.faults",
     "steps.events",
     "steps.models",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from .backend import BackendReader, Event, is_
 from .flows.cleanup import Created, Removal
-from .polling import wait_for
+from .polling import WaitTimeout, wait_for
 from .runs import Run
 from .stored import Stored, holds_value, value
 
@@ -189,3 +189,51 @@ def session_of_step(reader: BackendReader, run: Run, step: str) -> str:
     )
     assert len(found) == 1, f"{step} stored {len(found)} times"
     return str(found[0].get("session_id"))
+
+
+# ---- faults --------------------------------------------------------------------------------
+
+
+def all_arrived(reader: BackendReader, run: Run, settle: float = 6.0) -> None:
+    """Every traced step is stored exactly once; on failure, say how many were lost and what
+    the SDK did (refusals, exports stored, what flush() returned)."""
+    try:
+        events = reader.wait_for_session(run.session_id, names=run.steps, timeout=settle)
+    except WaitTimeout as exc:
+        events = exc.last if isinstance(exc.last, list) else []
+    stored = [str(e.get("event_name")) for e in events if e.get("event_type") != "session"]
+    missing = [n for n in run.steps if n not in stored]
+    doubled = sorted({n for n in stored if stored.count(n) > 1})
+    extra = run.extra
+    what = (
+        f"{len(run.steps) - len(missing)} of {len(run.steps)} traced steps arrived"
+        f" (missing: {missing[:6]}{'...' if len(missing) > 6 else ''}; duplicated: {doubled});"
+        f" the backend refused {extra.get('refused', 0)} export(s) and stored"
+        f" {extra.get('exports', '?')}; flush() returned {extra.get('flushed')!r}"
+    )
+    assert not missing and not doubled, what
+
+
+def not_interrupted(run: Run) -> None:
+    errors = run.extra.get("errors", [])
+    assert not errors, f"tracing raised into the application: {errors}"
+
+
+def session_name_kept(reader: BackendReader, run: Run) -> None:
+    events = reader.wait_for_session(run.session_id)
+    (session,) = [e for e in events if e.get("event_type") == "session"]
+    name = session.get("event_name")
+    assert name == run.session_name, (
+        f"the session the steps arrived in is named {name!r}, not {run.session_name!r}"
+    )
+
+
+def attempts_under(stored: Stored, step: str, total: int, failed: int) -> None:
+    calls = [e for e in stored.children(stored.one(step)) if e.get("event_type") == "model"]
+    errors = [c for c in calls if c.get("error")]
+    ok = [c for c in calls if not c.get("error")]
+    assert (len(calls), len(errors)) == (total, failed), (
+        f"{len(calls)} model calls under {step}, {len(errors)} failed: "
+        f"{[c.get('error') for c in errors]}"
+    )
+    assert len(ok) == 1 and value(ok[0], "metadata.completion_tokens") > 0, "no successful call"

@@ -53,3 +53,25 @@ class HoneyHiveControl(_Control):
     def receipts(self, project: str) -> dict[str, int]:
         found: dict[str, int] = self._call("GET", f"/projects/{project}/receipts")["receipts"]
         return found
+
+
+class ModelControl(_Control):
+    """The embedded model server's control plane; everything is scoped to one API key."""
+
+    def register_key(self, api_key: str) -> None:
+        self._call("POST", "/keys", {"api_key": api_key})
+
+    def fail_next(self, api_key: str, status: int, count: int, retry_after: float = 0.2) -> None:
+        body = {"api_key": api_key, "status": status, "count": count}
+        if status == 429:
+            body["retry_after"] = retry_after
+        self._call("POST", "/faults", body)
+
+    def cut_next_stream(self, api_key: str, after_chunks: int, count: int = 1) -> None:
+        self._call(
+            "POST", "/cut", {"api_key": api_key, "after_chunks": after_chunks, "count": count}
+        )
+
+    def requests(self, api_key: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self._call("GET", f"/requests?api_key={api_key}")["requests"]
+        return found

@@ -3,27 +3,39 @@ server by default, OpenAI or an OpenAI-compatible URL when configured)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 import openai
 
 from .config import Config
+from .control import ModelControl
+from .redaction import register_secrets
 from .runtime import Endpoints
 
 
 @dataclass(frozen=True)
 class ModelTarget:
     base_url: str | None
-    api_key: str
+    api_key: str = field(repr=False)
     model: str
+    control: ModelControl | None = field(default=None, repr=False)
 
 
 def model_target(config: Config, endpoints: Endpoints) -> ModelTarget:
+    """The model for one scenario. On the embedded server each scenario gets its own API key,
+    so the faults it injects touch no other scenario."""
     if not endpoints.llm_key:
         raise RuntimeError(
             "no model is configured: leave LLM_BACKEND unset (or 'local') for the embedded "
             "model, or set OPENAI_API_KEY for OpenAI"
         )
+    if endpoints.llm_control_url and endpoints.llm_control_token:
+        control = ModelControl(endpoints.llm_control_url, endpoints.llm_control_token)
+        key = f"sk-local-{secrets.token_hex(16)}"
+        register_secrets([key])
+        control.register_key(key)
+        return ModelTarget(endpoints.llm_url, key, config.model, control)
     return ModelTarget(endpoints.llm_url, endpoints.llm_key, config.model)
 
 

@@ -17,6 +17,7 @@ import sys
 import uvicorn
 
 from .app import Settings, create_app
+from .middleware import ServerTransport
 from .tenants import TENANTS_ENV, load_tenant_file, parse_tenants
 
 TOKEN_ENV = "HH_EMULATOR_CONTROL_TOKEN"
@@ -37,12 +38,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    host = "127.0.0.1" if args.host == "localhost" else args.host
     try:
-        if not ipaddress.ip_address(args.host).is_loopback:
-            raise ValueError
+        address = ipaddress.ip_address(host)
     except ValueError:
+        address = None
+    if address is None or not address.is_loopback:
         print(
-            f"error: --host {args.host} is not a loopback address; use 127.0.0.1", file=sys.stderr
+            f"error: --host {args.host} is not a loopback address; use 127.0.0.1 (or ::1)",
+            file=sys.stderr,
         )
         return 2
     try:
@@ -69,12 +73,21 @@ def main(argv: list[str] | None = None) -> int:
             max_body_bytes=args.max_body_bytes,
         )
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    # IPPROTO_TCP (not 0) so asyncio sets TCP_NODELAY on every accepted connection: without it
+    # a reply's body waits behind its headers for the client's delayed ACK (~40 ms a request)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
+    try:
+        sock.bind((host, args.port))
+    except OSError as exc:
+        sock.close()
+        print(f"error: cannot listen on {host} port {args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
     port = sock.getsockname()[1]
+    shown = f"[{host}]" if address.version == 6 else host
 
-    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+    config = uvicorn.Config(ServerTransport(app), log_config=None, access_log=False, lifespan="off")
     server = uvicorn.Server(config)
 
     async def serve() -> None:
@@ -82,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         while not server.started and not task.done():
             await asyncio.sleep(0.01)  # server start-up, not data: no deadline needed beyond task
         if server.started:
-            print(f"listening on http://{args.host}:{port}", flush=True)
+            print(f"listening on http://{shown}:{port}", flush=True)
             if not args.control_token:
                 print(f"control token: {token}", flush=True)
         await task

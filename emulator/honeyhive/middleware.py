@@ -50,8 +50,6 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), [0]
-        # uvicorn's send is a bound method of the connection; keep its transport for faults
-        scope["emulator.transport"] = getattr(getattr(send, "__self__", None), "transport", None)
 
         async def watch(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -60,9 +58,25 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, watch)
+        except Exception:
+            # the app's 500 handler runs outside this middleware, after the exception
+            status[0] = status[0] or 500
+            raise
         finally:
             ms = (time.perf_counter() - started) * 1000
             log.info("%s %s %s %.1fms", scope["method"], scope["path"], status[0] or "-", ms)
+
+
+class ServerTransport:
+    """Outermost wrapper, outside Starlette's own middleware: uvicorn's `send` is a bound method
+    of the connection, so its transport can be kept in the scope for the reset fault."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["emulator.transport"] = getattr(getattr(send, "__self__", None), "transport", None)
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

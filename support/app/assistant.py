@@ -12,6 +12,7 @@ import openai
 from honeyhive import HoneyHiveTracer
 
 from .documents import DocumentStore, Hit, relevance
+from .model_calls import complete
 
 STEPS = (
     "input-validation",
@@ -68,6 +69,8 @@ class Assistant:
     store: DocumentStore
     temperature: float = 0.7
     max_tokens: int = 64
+    retries: int = 0
+    stream: bool = False
     history: list[Turn] = field(default_factory=list)
     analytics: dict[str, Any] = field(default_factory=dict)
 
@@ -86,23 +89,25 @@ class Assistant:
 
         with t.trace("llm-generation", event_type="model") as span:
             messages = build_prompt(question, hits, self.history)
-            response = self.client.chat.completions.create(
+            reply = complete(
+                self.client,
+                retries=self.retries,
+                stream=self.stream,
                 model=self.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 temperature=self.temperature,
                 max_tokens=self.max_tokens,
             )
-            usage = response.usage
-            prompt_tokens = usage.prompt_tokens if usage else 0
-            completion_tokens = usage.completion_tokens if usage else 0
+            prompt_tokens, completion_tokens = reply.prompt_tokens, reply.completion_tokens
             span.set_attribute("model.name", self.model)
             span.set_attribute("model.temperature", self.temperature)
             span.set_attribute("model.max_tokens", self.max_tokens)
             span.set_attribute("model.prompt_tokens", prompt_tokens)
             span.set_attribute("model.completion_tokens", completion_tokens)
+            span.set_attribute("model.attempts", reply.attempts)
 
         with t.trace("response-processing", event_type="tool") as span:
-            answer = process_and_format(response.choices[0].message.content or "")
+            answer = process_and_format(reply.text)
             turn = Turn(question, answer, prompt_tokens, completion_tokens, len(messages))
             self.history.append(turn)
             span.set_attribute("response.length", len(answer))
