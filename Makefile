@@ -7,10 +7,11 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 RESULTS := reports/allure-results
 REPORT := reports/allure-report
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: acceptance test lint typecheck unit features report steps bench clean deps
 
-deps: $(VENV)/.installed node_modules/.installed
+deps: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,11 +25,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's chromium renders the report in tests/report (headless); installed only when missing
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
 # Main job: the acceptance suite on the embedded default, then the Allure report.
 acceptance: deps
 	rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	status=0; $(BIN)/pytest features/ --alluredir=$(RESULTS) $(PYTEST_ARGS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status:-1}; \
+	$(BIN)/python -m support.secret_scan reports || status=1; \
 	exit $$status
 
 report: node_modules/.installed

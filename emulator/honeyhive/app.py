@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from .backend import Backend
 from .errors import ApiError, error_body
@@ -16,7 +17,7 @@ from .faults import FaultBook
 from .middleware import BodyLimit, InjectedFaults, RequestLog
 from .routes import control, events, export, otlp, sessions
 from .store import Store
-from .tenants import Tenants
+from .tenants import Tenants, key_hash
 
 log = logging.getLogger("emulator.honeyhive")
 
@@ -33,7 +34,7 @@ class Settings:
 def create_app(settings: Settings) -> FastAPI:
     store = Store(settings.db)
     if settings.tenants:
-        store.put_tenants(settings.tenants)
+        store.put_tenants({key_hash(k): p for k, p in settings.tenants.items()})
     tenants = Tenants(store.tenants())
     faults = FaultBook(default_ingest_delay=settings.ingest_delay)
 
@@ -66,11 +67,18 @@ def create_app(settings: Settings) -> FastAPI:
             message = f"method {request.method} is not allowed on {request.url.path}"
         return JSONResponse(error_body(message, f"HTTP_{exc.status_code}"), exc.status_code)
 
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(_: Request, __: ClientDisconnect) -> Response:
+        # the client hung up mid-body (e.g. its timeout): nothing to answer, not a server error
+        return Response(status_code=499)
+
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error on %s %s", request.method, request.url.path)
         body = error_body(f"internal emulator error: {type(exc).__name__}", "INTERNAL_ERROR")
-        return JSONResponse(body, status_code=500)
+        # the server drops the connection after an unhandled error: say so, or a client that
+        # keeps connections alive sends its next request into a reset
+        return JSONResponse(body, status_code=500, headers={"connection": "close"})
 
     app.add_middleware(InjectedFaults, faults=faults, tenants=tenants)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

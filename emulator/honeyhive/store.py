@@ -20,7 +20,7 @@ from .events import span_event_id
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (
-    api_key    TEXT PRIMARY KEY,
+    key_hash   TEXT PRIMARY KEY,
     project    TEXT NOT NULL,
     created_at REAL NOT NULL
 );
@@ -102,15 +102,17 @@ class Store:
     # ---- tenants ----------------------------------------------------------------------------
 
     def tenants(self) -> dict[str, str]:
+        """Project by API-key hash: keys are never stored in plain text."""
         with self._lock:
-            rows = self._db.execute("SELECT api_key, project FROM tenants").fetchall()
-        return {r["api_key"]: r["project"] for r in rows}
+            rows = self._db.execute("SELECT key_hash, project FROM tenants").fetchall()
+        return {r["key_hash"]: r["project"] for r in rows}
 
     def put_tenants(self, mapping: dict[str, str]) -> None:
+        """Store {API-key hash: project}."""
         with self._tx() as db:
             db.executemany(
-                "INSERT INTO tenants (api_key, project, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(api_key) DO UPDATE SET project = excluded.project",
+                "INSERT INTO tenants (key_hash, project, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(key_hash) DO UPDATE SET project = excluded.project",
                 [(k, p, time.time()) for k, p in mapping.items()],
             )
 

@@ -20,12 +20,17 @@ WORKSPACE_ID = "emulator-workspace"
 
 @dataclass(frozen=True)
 class Tenant:
-    api_key: str
+    key_hash: str
     project: str
 
     @property
     def project_id(self) -> str:
         return project_id_of(self.project)
+
+
+def key_hash(api_key: str) -> str:
+    """API keys are kept as SHA-256 hashes, in memory and on disk, as a real backend would."""
+    return hashlib.sha256(api_key.encode()).hexdigest()
 
 
 def project_id_of(project: str) -> str:
@@ -59,9 +64,10 @@ def load_tenant_file(path: str) -> dict[str, str]:
 
 
 class Tenants:
-    def __init__(self, mapping: dict[str, str]) -> None:
+    def __init__(self, hashed: dict[str, str]) -> None:
+        """`hashed`: {API-key hash: project}, as the store keeps them."""
         self._lock = threading.Lock()
-        self._by_key = {k: Tenant(k, p) for k, p in mapping.items()}
+        self._by_key = {h: Tenant(h, p) for h, p in hashed.items()}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -69,12 +75,13 @@ class Tenants:
     def add(self, api_key: str, project: str) -> Tenant:
         if not api_key or not project:
             raise BadRequest("both 'api_key' and 'project' are required")
+        hashed = key_hash(api_key)
         with self._lock:
-            current = self._by_key.get(api_key)
+            current = self._by_key.get(hashed)
             if current is not None and current.project != project:
                 raise Conflict(f"this API key already belongs to project {current.project!r}")
-            tenant = Tenant(api_key, project)
-            self._by_key[api_key] = tenant
+            tenant = Tenant(hashed, project)
+            self._by_key[hashed] = tenant
             return tenant
 
     def by_project(self, project: str) -> Tenant | None:
@@ -87,7 +94,7 @@ class Tenants:
                 "missing API key: send 'Authorization: Bearer <HoneyHive API key>' "
                 "(set HH_API_KEY for the SDK)"
             )
-        tenant = self._by_key.get(key.strip())
+        tenant = self._by_key.get(key_hash(key.strip()))
         if tenant is None:
             raise Unauthorized("invalid API key: no project is registered for this key")
         return tenant

@@ -52,7 +52,7 @@ async def health(b: Bk) -> dict[str, Any]:
 async def add_tenant(request: Request, b: Bk) -> JSONResponse:
     body = await parse(request, TenantBody)
     tenant = b.tenants.add(body.api_key, body.project)
-    b.store.put_tenants({body.api_key: body.project})
+    b.store.put_tenants({tenant.key_hash: tenant.project})
     return JSONResponse({"project": tenant.project, "project_id": tenant.project_id}, 201)
 
 
