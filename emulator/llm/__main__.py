@@ -1,0 +1,216 @@
+"""``python -m emulator.llm``: the OpenAI-compatible front on a loopback port.
+
+The first stdout line is ``listening on http://127.0.0.1:PORT`` once the model is loaded and
+the socket accepts requests; when no control token was given, the second is
+``control token: ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import uvicorn
+
+from emulator.llm.access_log import HideDeliberateCuts
+from emulator.llm.app import create_app
+from emulator.llm.backend import BackendError, LlamaBackend
+from emulator.llm.settings import (
+    DEFAULT_CHAT_MODELS,
+    DEFAULT_EMBEDDING_MODELS,
+    ENV_API_KEYS,
+    ENV_CONTROL_TOKEN,
+    BackendSettings,
+    Settings,
+)
+
+LOGGER = logging.getLogger("emulator.llm")
+
+
+def _names(value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    if not names:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of names")
+    return names
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator.llm",
+        description="OpenAI-compatible HTTP front for SmolLM2-135M-Instruct (llama.cpp).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--control-token", help=f"control-plane token (or ${ENV_CONTROL_TOKEN})")
+    parser.add_argument("--log-file", type=Path, help="request log (default: stderr)")
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        help=f"accepted API key; repeatable (also ${ENV_API_KEYS}, comma-separated)",
+    )
+    parser.add_argument(
+        "--models",
+        type=_names,
+        default=DEFAULT_CHAT_MODELS,
+        help="accepted chat model names, comma-separated",
+    )
+    parser.add_argument(
+        "--embedding-models",
+        type=_names,
+        default=DEFAULT_EMBEDDING_MODELS,
+        help="accepted embedding model names, comma-separated",
+    )
+    parser.add_argument("--context-window", type=int, default=8192, help="tokens per request")
+    parser.add_argument(
+        "--default-max-tokens",
+        type=int,
+        default=512,
+        help="generation cap when a request sets no max_tokens (0: up to the context window)",
+    )
+    parser.add_argument("--parallel", type=int, default=4, help="requests decoded at once")
+    parser.add_argument("--threads", type=int, default=-1, help="CPU threads (-1: automatic)")
+    parser.add_argument(
+        "--backend-verbosity", type=int, default=1, help="llama.cpp log level (1: errors)"
+    )
+    args = parser.parse_args(argv)
+    if not _is_loopback(args.host):
+        parser.error(
+            f"--host {args.host} is not a loopback address: the emulator only binds "
+            "127.0.0.1, ::1 or localhost"
+        )
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    if args.context_window < 256 or args.parallel < 1:
+        parser.error("--context-window must be >= 256 and --parallel >= 1")
+    return args
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind now and hand the socket to uvicorn: no bind-close-rebind race for port 0."""
+    address = "127.0.0.1" if host == "localhost" else host
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((address, port))
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _configure_logging(log_file: Path | None) -> None:
+    handler: logging.Handler
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger("emulator.llm").setLevel(logging.INFO)
+    uvicorn_error = logging.getLogger("uvicorn.error")
+    uvicorn_error.setLevel(logging.WARNING)
+    uvicorn_error.addFilter(HideDeliberateCuts())
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Says it is ready only once uvicorn serves on the socket."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.should_exit:
+            self._on_ready()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    _configure_logging(args.log_file)
+
+    token = args.control_token or os.environ.get(ENV_CONTROL_TOKEN) or ""
+    generated = not token
+    if generated:
+        token = secrets.token_urlsafe(24)
+    env_keys = [k.strip() for k in os.environ.get(ENV_API_KEYS, "").split(",") if k.strip()]
+    settings = Settings(
+        control_token=token,
+        api_keys=frozenset([*args.api_key, *env_keys]),
+        chat_models=args.models,
+        embedding_models=args.embedding_models,
+        default_max_tokens=max(args.default_max_tokens, 0),
+        backend=BackendSettings(
+            parallel=args.parallel,
+            context_window=args.context_window,
+            threads=args.threads,
+            verbosity=args.backend_verbosity,
+        ),
+    )
+
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        print(f"error: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    backend = LlamaBackend(settings.backend)
+    try:
+        info = backend.start()
+    except BackendError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sock.close()
+        return 1
+    LOGGER.info("model loaded in %.2fs (llama.cpp on %s)", info.load_seconds, info.base_url)
+
+    def announce() -> None:
+        lines = [f"listening on {_url(sock)}"]
+        if generated:
+            lines.append(f"control token: {token}")
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+
+    config = uvicorn.Config(
+        create_app(settings, info),
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=3,
+        timeout_keep_alive=30,
+    )
+    # uvicorn re-raises the signal that stopped it once it is done; make that a no-op so
+    # the model is released below and the exit code is 0.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
+    try:
+        _AnnouncingServer(config, announce).run(sockets=[sock])
+    finally:
+        backend.stop()
+        sock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

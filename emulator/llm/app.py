@@ -1,0 +1,74 @@
+"""The ASGI application: OpenAI routes, control routes, error shapes, access log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp
+
+from emulator.llm import routes_chat, routes_control, routes_embeddings, routes_models
+from emulator.llm.access_log import AccessLog
+from emulator.llm.backend import BackendInfo
+from emulator.llm.backend_client import BackendClient
+from emulator.llm.chat import ChatEngine
+from emulator.llm.control import ControlState
+from emulator.llm.errors import OpenAIError, server_error
+from emulator.llm.services import Services
+from emulator.llm.settings import Settings
+
+LOGGER = logging.getLogger("emulator.llm")
+
+
+def create_app(settings: Settings, backend: BackendInfo) -> ASGIApp:
+    """The front for an already-running llama.cpp server."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = BackendClient(backend)
+        await client.load_meta()
+        app.state.services = Services(
+            settings=settings,
+            backend=client,
+            engine=ChatEngine(client, settings.default_max_tokens),
+            control=ControlState(settings.api_keys, settings.request_log_size),
+        )
+        try:
+            yield
+        finally:
+            await client.aclose()
+
+    app = FastAPI(
+        title="LLM emulator",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    for module in (routes_chat, routes_embeddings, routes_models, routes_control):
+        app.include_router(module.router)
+
+    @app.exception_handler(OpenAIError)
+    async def openai_error(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, OpenAIError)
+        return exc.response()
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = f"Invalid URL ({request.method} {request.url.path})"
+        if exc.status_code == 405:
+            message = f"Method {request.method} is not allowed for {request.url.path}"
+        return OpenAIError(exc.status_code, message).response()
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> Response:
+        LOGGER.exception("unexpected error", exc_info=exc)
+        return server_error().response()
+
+    return AccessLog(app)

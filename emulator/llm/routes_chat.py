@@ -1,0 +1,118 @@
+"""``POST /v1/chat/completions``: plain JSON or server-sent events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import anyio
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from emulator.llm.errors import OpenAIError, model_not_found, not_a_chat_model
+from emulator.llm.gate import Call, open_call, read_json
+from emulator.llm.replies import Delta, Prepared, chunk_for, usage_chunk
+from emulator.llm.services import Services, services
+from emulator.llm.sse import DONE, StreamCut, event
+from emulator.llm.validation import parse_chat_request
+
+router = APIRouter()
+
+SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
+
+
+@router.post("/v1/chat/completions")
+async def chat_completions(request: Request) -> Response:
+    svc = services(request)
+    call = await open_call(request, svc.control)
+    try:
+        body = await read_json(request, call)
+        chat = parse_chat_request(body)
+        _check_model(svc, chat.model)
+        script = svc.control.take_script(call.key, chat.last_user_message)
+        call.scripted = script is not None
+        prepared = await svc.engine.prepare(chat, script)
+        if not chat.stream:
+            completion = await svc.engine.complete(prepared)
+        else:
+            deltas = await svc.engine.stream(prepared)
+    except OpenAIError as error:
+        raise call.fail(error) from None
+    except Exception:
+        call.record(500, error_code="internal_error")
+        raise
+
+    if not chat.stream:
+        usage = prepared.usage
+        call.record(
+            200, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens
+        )
+        return JSONResponse(completion.model_dump(mode="json", exclude_unset=True))
+    cut_after = svc.control.take_cut(call.key)
+    return StreamingResponse(
+        _sse(prepared, deltas, call, cut_after),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )
+
+
+def _check_model(svc: Services, model: str) -> None:
+    if model in svc.settings.chat_models:
+        return
+    if model in svc.settings.embedding_models:
+        raise not_a_chat_model(model)
+    raise model_not_found(model)
+
+
+async def _sse(
+    prepared: Prepared, deltas: AsyncIterator[Delta], call: Call, cut_after: int | None
+) -> AsyncIterator[bytes]:
+    """OpenAI's event sequence: a role chunk per choice, content chunks, a finish chunk per
+    choice, the usage chunk when asked for, then ``[DONE]``. A cut stops after
+    ``cut_after`` content chunks and drops the connection."""
+    usage = prepared.usage
+    sent = 0
+    outcome = "cancelled"
+    try:
+        for index in range(prepared.request.n):
+            yield event(chunk_for(prepared, None, role=index))
+        if cut_after == 0:
+            raise StreamCut
+        async for delta in deltas:
+            yield event(chunk_for(prepared, delta))
+            if delta.finish_reason is None:
+                sent += 1
+                if cut_after is not None and sent >= cut_after:
+                    raise StreamCut
+        if prepared.request.include_usage:
+            yield event(usage_chunk(prepared))
+        yield DONE
+        outcome = "done"
+    except StreamCut:
+        outcome = "cut"
+        raise
+    except OpenAIError as error:
+        # Too late for an HTTP status: OpenAI sends the error as an event.
+        outcome = "error"
+        yield b"event: error\ndata: " + _json_bytes(error) + b"\n\n"
+    finally:
+        with anyio.CancelScope(shield=True):
+            await _aclose(deltas)
+        call.record(
+            200 if outcome != "error" else 500,
+            prompt_tokens=usage.prompt_tokens or prepared.prompt_tokens,
+            completion_tokens=usage.completion_tokens or sent,
+            cut=outcome == "cut",
+            error_code=None if outcome in ("done", "cut") else outcome,
+        )
+
+
+def _json_bytes(error: OpenAIError) -> bytes:
+    return json.dumps(error.body()).encode()
+
+
+async def _aclose(stream: AsyncIterator[Delta]) -> None:
+    closer = getattr(stream, "aclose", None)
+    if closer is not None:
+        await closer()

@@ -1,0 +1,44 @@
+"""``GET /v1/models`` and ``GET /v1/models/{model}``: the accepted names, all one SmolLM2."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from openai.types import Model
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from emulator.llm.errors import OpenAIError, model_not_found
+from emulator.llm.gate import open_call
+from emulator.llm.services import Services, services
+
+router = APIRouter()
+
+#: a fixed creation time, so listings are stable between runs
+CREATED = 1_700_000_000
+
+
+def _models(svc: Services) -> list[Model]:
+    names = dict.fromkeys([*svc.settings.chat_models, *svc.settings.embedding_models])
+    return [Model(id=name, created=CREATED, object="model", owned_by="system") for name in names]
+
+
+@router.get("/v1/models")
+async def list_models(request: Request) -> Response:
+    svc = services(request)
+    call = await open_call(request, svc.control, faults=False)
+    call.record(200)
+    data = [m.model_dump(mode="json", exclude_none=True) for m in _models(svc)]
+    return JSONResponse({"object": "list", "data": data})
+
+
+@router.get("/v1/models/{model:path}")
+async def retrieve_model(model: str, request: Request) -> Response:
+    svc = services(request)
+    call = await open_call(request, svc.control, faults=False)
+    call.model = model
+    for known in _models(svc):
+        if known.id == model:
+            call.record(200)
+            return JSONResponse(known.model_dump(mode="json", exclude_none=True))
+    error: OpenAIError = model_not_found(model)
+    raise call.fail(error)

@@ -1,0 +1,55 @@
+"""The command line: loopback only, ready line first, generated control token second."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import httpx
+import openai
+import pytest
+
+from emulator.llm.launcher import REPO, ControlClient, start_emulator
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com"])
+def test_refuses_a_non_loopback_host(host: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator.llm", "--host", host, "--port", "0"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "loopback" in done.stderr
+    assert done.stdout == ""
+
+
+def test_generated_token_custom_models_and_clean_stop() -> None:
+    key = f"sk-{uuid.uuid4().hex}"
+    running = start_emulator(
+        ["--api-key", key, "--models", "my-chat-model", "--parallel", "1"],
+        expect_token_line=True,
+    )
+    try:
+        assert running.stdout_lines[0].startswith("listening on http://127.0.0.1:")
+        assert running.stdout_lines[1].startswith("control token: ")
+        control = ControlClient(running.base_url, running.control_token)
+        assert control.info()["chat_models"] == ["my-chat-model"]
+        control.close()
+        with openai.OpenAI(base_url=running.openai_base_url, api_key=key, max_retries=0) as sdk:
+            reply = sdk.chat.completions.create(
+                model="my-chat-model", messages=[{"role": "user", "content": "hi"}], max_tokens=2
+            )
+            assert reply.model == "my-chat-model"
+            with pytest.raises(openai.NotFoundError):
+                sdk.chat.completions.create(
+                    model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]
+                )
+        forbidden = httpx.get(f"{running.base_url}/_control/info")
+        assert forbidden.status_code == 403
+    finally:
+        code = running.stop()
+    assert code == 0
