@@ -9,7 +9,7 @@ from dataclasses import asdict
 from ipaddress import ip_address
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from ..backend import Backend
@@ -90,7 +90,9 @@ async def ingest_delay(request: Request, b: Bk) -> dict[str, Any]:
 
 
 @guarded.get("/projects/{project}/payloads")
-async def payloads(project: str, b: Bk, after: int = 0) -> dict[str, Any]:
+async def payloads(
+    project: str, b: Bk, after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0
+) -> dict[str, Any]:
     rows = b.store.payloads(project_id_of(project), after)
     return {
         "payloads": [
