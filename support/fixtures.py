@@ -18,6 +18,7 @@ from .redaction import register_secrets
 from .runs import Tracers
 from .runtime import Endpoints
 from .runtime import endpoints as find_endpoints
+from .server_errors import LogMarks
 from .teardown import Teardown
 from .tracing import clean_context, instrument_openai, pin_global_provider
 
@@ -43,6 +44,24 @@ def teardown() -> Iterator[Teardown]:
     problems = registry.run()
     if problems:
         attach_text("teardown: what could not be undone", "\n".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def server_errors_fail_the_scenario(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Only for scenarios: an ERROR in a local server's log while one ran fails it."""
+    if not request.node.nodeid.startswith("features/"):
+        yield
+        return
+    marks = LogMarks.now()
+    yield
+    errors = marks.errors_since()
+    if errors:
+        attach_text("server errors during the scenario", "\n".join(errors))
+        pytest.fail(
+            "a local server logged errors while this scenario ran (under -n they may come "
+            "from a scenario running beside it):\n" + "\n".join(errors[:10]),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

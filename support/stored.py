@@ -50,7 +50,29 @@ def fetch(reader: BackendReader, run: Run, *, count: int | None = None) -> Store
     stored = Stored(run.session_id, events)
     attach_text("span tree (as stored)", span_tree(events))
     attach_json("events (as stored)", events)
+    calls = model_calls(events)
+    if calls:
+        attach_json("model requests and replies (as stored)", calls)
     return stored
+
+
+def model_calls(events: list[Event]) -> list[dict[str, Any]]:
+    """What each instrumented model call sent and got back, as the backend recorded it."""
+    return [
+        {
+            "call": e.get("event_name"),
+            "model": field(e, "config.model"),
+            "settings": {k: v for k, v in (e.get("config") or {}).items() if k != "model"},
+            "messages sent": field(e, "inputs.chat_history"),
+            "reply": field(e, "outputs.content"),
+            "tokens": {
+                k: field(e, f"metadata.{k}") for k in ("prompt_tokens", "completion_tokens")
+            },
+            "error": e.get("error"),
+        }
+        for e in events
+        if e.get("event_type") == "model" and field(e, "inputs.chat_history") is not MISSING
+    ]
 
 
 def value(event: Event, path: str) -> Any:

@@ -21,6 +21,7 @@ from emulator.llm.control import ControlState
 from emulator.llm.errors import OpenAIError, server_error
 from emulator.llm.services import Services
 from emulator.llm.settings import Settings
+from emulator.llm.sse import StreamCut
 
 LOGGER = logging.getLogger("emulator.llm")
 
@@ -68,7 +69,8 @@ def create_app(settings: Settings, backend: BackendInfo) -> ASGIApp:
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> Response:
-        LOGGER.exception("unexpected error", exc_info=exc)
+        if not isinstance(exc, StreamCut):  # a cut is an injected fault, not an error
+            LOGGER.exception("unexpected error", exc_info=exc)
         return server_error().response()
 
     return AccessLog(app)
