@@ -58,6 +58,10 @@ def start_services(config: Config, run_dir: Path = RUN_DIR) -> list[Service]:
                 key,
             )
             started.append(llm)
+            # app code that builds `openai.OpenAI()` with no arguments reaches the local model,
+            # and a real OPENAI_API_KEY in the environment is never sent anywhere
+            os.environ["OPENAI_BASE_URL"] = f"{os.environ[LLM_URL]}/v1"
+            os.environ["OPENAI_API_KEY"] = key
     except Exception:
         stop_services(started)
         raise

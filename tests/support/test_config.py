@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from support import runtime
 from support.config import ConfigError, load_config
 
 
@@ -81,3 +83,39 @@ def test_describe_names_targets_but_never_keys() -> None:
     text = str(cfg.describe()) + repr(cfg)
     assert "hh_secret_value" not in text and "sk-secretvalue" not in text
     assert cfg.describe()["honeyhive.url"] == "https://x"
+
+
+def test_local_services_point_plain_openai_clients_at_the_local_model(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """start_services sets OPENAI_BASE_URL/OPENAI_API_KEY to the local model (checked without
+    starting anything: the config decides, the runtime publishes)."""
+    started: list[str] = []
+
+    class FakeService:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def start(self, timeout: float = 60) -> str:
+            started.append(self.name)
+            return f"http://127.0.0.1:9/{self.name}"
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(runtime, "honeyhive_emulator", lambda *a, **k: FakeService("hh"))
+    monkeypatch.setattr(runtime, "llm_server", lambda *a, **k: FakeService("llm"))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-real-key-that-must-not-be-used")
+    for var in (
+        "OPENAI_BASE_URL",
+        runtime.HH_URL,
+        runtime.HH_TOKEN,
+        runtime.LLM_URL,
+        runtime.LLM_TOKEN,
+        runtime.LLM_KEY,
+    ):
+        monkeypatch.delenv(var, raising=False)
+    runtime.start_services(load_config({}, None), tmp_path / "run")
+    assert started == ["hh", "llm"]
+    assert os.environ["OPENAI_BASE_URL"] == "http://127.0.0.1:9/llm/v1"
+    assert os.environ["OPENAI_API_KEY"].startswith("sk-local-")
