@@ -3,6 +3,7 @@ logs attached to a scenario whose step failed."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 KNOWN_DEFECT = "known_defect"
+# where an @issue:<id> tag links to; relative to reports/allure-report/index.html by default
+ISSUE_URL = os.environ.get("ACCEPTANCE_ISSUE_URL", "../../docs/findings.md#{}")
 EMULATOR_ONLY = "emulator_only"
 
 
@@ -48,7 +51,7 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
             raise ValueError(f"@severity:{value} is not one of {sorted(_SEVERITIES)}")
         allure.severity(value)(function)
     elif kind == "issue":
-        allure.issue(value, name=value)(function)
+        allure.issue(ISSUE_URL.format(value), name=value)(function)
     else:
         allure.label(kind, value)(function)
     return True

@@ -77,3 +77,16 @@ def test_an_undefined_step_fails_the_run_and_names_close_phrases(tmp_path: Path)
     assert result.returncode != 0, result.stdout
     assert "StepDefinitionNotFoundError" in result.stdout
     assert "Given a project that records traces" in result.stdout, result.stdout[-2000:]
+
+
+def test_every_issue_tag_has_a_findings_entry() -> None:
+    import re
+
+    findings = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^## ([\w-]+)$", findings, re.M))
+    tagged = set()
+    for feature in (ROOT / "features").glob("*.feature"):
+        tagged |= set(re.findall(r"@issue:([\w-]+)", feature.read_text(encoding="utf-8")))
+    assert tagged <= documented, (
+        f"@issue tags without a docs/findings.md section: {tagged - documented}"
+    )
