@@ -83,6 +83,9 @@ def load_config(
     if mode not in ("auto", "local", "openai"):
         raise ConfigError(f"LLM_BACKEND={mode!r} is not one of auto, local, openai")
     base_url, openai_key = get("OPENAI_BASE_URL"), get("OPENAI_API_KEY")
+    published = get("ACCEPTANCE_LLM_URL")  # the suite's own local model, published for app code
+    if published and base_url == f"{published}/v1":
+        mode = "local"
     llm_target: LlmTarget
     if mode == "local":
         llm_target, base_url, openai_key = "local", None, None

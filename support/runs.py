@@ -3,7 +3,7 @@ check against what the backend stored."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,26 @@ class Run:
     tracer: HoneyHiveTracer | None = field(default=None, repr=False)
     # what else must be stored before the Then steps look (e.g. an enrichment written later)
     ready: Callable[[list[dict[str, Any]]], bool] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        project: Project,
+        tracer: HoneyHiveTracer,
+        unique_id: str,
+        steps: Iterable[str] = (),
+        **fields: Any,
+    ) -> Run:
+        """The run of `tracer`'s session, named after `unique_id` (as `Tracers.open` names it)."""
+        return cls(
+            project=project,
+            session_id=str(tracer.session_id),
+            session_name=unique_id,
+            unique_id=unique_id,
+            steps=list(steps),
+            tracer=tracer,
+            **fields,
+        )
 
     def __repr__(self) -> str:  # shown as an Allure parameter: keep it short and secret-free
         return f"Run(session={self.session_id}, id={self.unique_id})"

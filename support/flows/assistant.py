@@ -25,12 +25,11 @@ def _assistant(tracer: HoneyHiveTracer, model: ModelTarget) -> Assistant:
 def _run(
     project: Project, tracer: HoneyHiveTracer, unique_id: str, bot: Assistant, steps: list[str]
 ) -> Run:
-    return Run(
-        project=project,
-        session_id=str(tracer.session_id),
-        session_name=unique_id,
-        unique_id=unique_id,
-        steps=steps,
+    return Run.of(
+        project,
+        tracer,
+        unique_id,
+        steps,
         extra={
             "turns": list(bot.history),
             "analytics": bot.analytics,

@@ -17,12 +17,11 @@ def three_step_request(tracers: Tracers, project: Project, model: ModelTarget) -
         result = data_flow.run(
             tracer, client, model.model, unique_id, "  What does   HoneyHive TRACE?  "
         )
-        return Run(
-            project=project,
-            session_id=str(tracer.session_id),
-            session_name=str(tracer.session_name),
-            unique_id=unique_id,
-            steps=list(data_flow.STEPS),
+        return Run.of(
+            project,
+            tracer,
+            unique_id,
+            data_flow.STEPS,
             recorded={
                 "input-processing": {
                     "metadata.input.data": result.input_data,

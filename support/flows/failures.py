@@ -26,12 +26,11 @@ def call_with_unknown_key(tracers: Tracers, projects: Projects, project: Project
                 )
         except HTTPException as exc:
             refused = exc
-        return Run(
-            project=project,
-            session_id=str(tracer.session_id),
-            session_name=unique_id,
-            unique_id=unique_id,
-            steps=["failing-operation"],
+        return Run.of(
+            project,
+            tracer,
+            unique_id,
+            ["failing-operation"],
             extra={"refused": refused},
         )
 

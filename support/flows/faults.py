@@ -60,15 +60,13 @@ def steps_in_session(
     _trace_steps(tracer, unique_id, names, errors)
     flushed = tracer.flush()
     refused = sum(f["hits"] for f in control.faults(project.name)) if control else 0
-    return _run(
+    exports = len(control.payloads(project.name)) if control else None
+    return Run.of(
         project,
         tracer,
         unique_id,
         names,
-        errors=errors,
-        flushed=flushed,
-        refused=refused,
-        exports=len(control.payloads(project.name)) if control else None,
+        extra={"errors": errors, "flushed": flushed, "refused": refused, "exports": exports},
     )
 
 
@@ -93,28 +91,12 @@ def around_backend_outage(
         backend.start()
     _trace_steps(tracer, unique_id, names[half:], errors)
     flushed = tracer.flush()
-    return _run(
+    return Run.of(
         backend.project,
         tracer,
         unique_id,
         names,
-        errors=errors,
-        flushed=flushed,
-        init_seconds=init_seconds,
-    )
-
-
-def _run(
-    project: Project, tracer: HoneyHiveTracer, unique_id: str, names: list[str], **extra: Any
-) -> Run:
-    return Run(
-        project=project,
-        session_id=str(tracer.session_id),
-        session_name=unique_id,
-        unique_id=unique_id,
-        steps=names,
-        extra=extra,
-        tracer=tracer,
+        extra={"errors": errors, "flushed": flushed, "init_seconds": init_seconds},
     )
 
 
@@ -145,12 +127,11 @@ def resilient_answer(
         )
         bot.answer("Why trace an LLM application?")
         requests = model.control.requests(model.api_key) if model.control else []
-        return Run(
-            project=project,
-            session_id=str(tracer.session_id),
-            session_name=unique_id,
-            unique_id=unique_id,
-            steps=list(STEPS),
+        return Run.of(
+            project,
+            tracer,
+            unique_id,
+            list(STEPS),
             extra={"model_requests": requests, "turns": list(bot.history)},
         )
 

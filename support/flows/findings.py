@@ -15,22 +15,23 @@ from ..projects import Project
 from ..runs import Run, Tracers, traced
 
 
+def _set_environment(values: dict[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @contextlib.contextmanager
 def environment(**values: str | None) -> Iterator[None]:
+    """Set (or, with None, remove) environment variables for the block, then restore them."""
     saved = {k: os.environ.get(k) for k in values}
     try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        _set_environment(values)
         yield
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        _set_environment(saved)
 
 
 def span_after_scoped_session(tracers: Tracers, project: Project) -> Run:
@@ -42,12 +43,11 @@ def span_after_scoped_session(tracers: Tracers, project: Project) -> Run:
             span.set_attribute("scenario.unique_id", unique_id)
         with tracer.trace("after-scoped-session") as span:
             span.set_attribute("scenario.unique_id", unique_id)
-        return Run(
-            project=project,
-            session_id=str(tracer.session_id),
-            session_name=unique_id,
-            unique_id=unique_id,
-            steps=[],
+        return Run.of(
+            project,
+            tracer,
+            unique_id,
+            [],
             extra={"scoped_session": scoped},
         )
 
@@ -61,13 +61,11 @@ def session_named_by_environment(tracers: Tracers, project: Project) -> Run:
     with tracer.trace("named-by-environment"):
         pass
     tracer.flush()
-    return Run(
-        project=project,
-        session_id=str(tracer.session_id),
-        session_name=unique_id,
-        unique_id=unique_id,
-        steps=["named-by-environment"],
-        tracer=tracer,
+    return Run.of(
+        project,
+        tracer,
+        unique_id,
+        ["named-by-environment"],
     )
 
 
@@ -86,12 +84,10 @@ def flush_against_refusing_backend(
     finally:
         hits = sum(f["hits"] for f in control.faults(project.name))
         control.clear_faults(project.name)
-    return Run(
-        project=project,
-        session_id=str(tracer.session_id),
-        session_name=unique_id,
-        unique_id=unique_id,
-        steps=[],
+    return Run.of(
+        project,
+        tracer,
+        unique_id,
+        [],
         extra={"flushed": flushed, "refusals": hits, "status": status},
-        tracer=tracer,
     )

@@ -29,12 +29,11 @@ def model_then_tool(tracers: Tracers, project: Project, model: ModelTarget) -> R
         with tracer.trace("data-processing", event_type="tool") as span:
             processed = summarise_reply(reply)
             span.set_attribute("processing.result", processed)
-        return Run(
-            project=project,
-            session_id=str(tracer.session_id),
-            session_name=unique_id,
-            unique_id=unique_id,
-            steps=["openai-call", "data-processing"],
+        return Run.of(
+            project,
+            tracer,
+            unique_id,
+            ["openai-call", "data-processing"],
             recorded={
                 "openai-call": {"metadata.model.response": reply},
                 "data-processing": {"metadata.processing.result": processed},

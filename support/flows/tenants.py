@@ -41,13 +41,11 @@ def side_by_side(
 
 
 def _run(project: Project, tracer: HoneyHiveTracer, unique_id: str, label: str) -> Run:
-    return Run(
-        project=project,
-        session_id=str(tracer.session_id),
-        session_name=unique_id,
-        unique_id=unique_id,
-        steps=[f"{label}-operation"],
+    return Run.of(
+        project,
+        tracer,
+        unique_id,
+        [f"{label}-operation"],
         recorded={f"{label}-operation": {"metadata.tenant.id": label}},
         extra={"label": label},
-        tracer=tracer,
     )

@@ -37,17 +37,15 @@ def many_spans(
             span.set_attribute("work.digest", work(i))
     processing = time.perf_counter() - started
     flushed = tracer.flush()
-    return Run(
-        project=project,
-        session_id=str(tracer.session_id),
-        session_name=unique_id,
-        unique_id=unique_id,
-        steps=[span_name(i) for i in range(count)],
+    return Run.of(
+        project,
+        tracer,
+        unique_id,
+        [span_name(i) for i in range(count)],
         extra={
             "processing_seconds": processing,
             "flushed": flushed,
             "batch_size": batch_size,
             "flush_interval": flush_interval,
         },
-        tracer=tracer,
     )

@@ -13,6 +13,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator.honeyhive.query import OPERATORS
+
 from .conftest import Fuzzed
 
 HEX = "0123456789abcdef"
@@ -143,20 +145,7 @@ filters = st.fixed_dictionaries(
             texts,
         ),
         "operator": st.one_of(
-            st.sampled_from(
-                [
-                    "is",
-                    "is not",
-                    "contains",
-                    "not contains",
-                    "greater than",
-                    "less than",
-                    "after",
-                    "before",
-                    "exists",
-                    "not exists",
-                ]
-            ),
+            st.sampled_from(OPERATORS),
             texts,
         ),
         "value": st.one_of(

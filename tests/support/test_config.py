@@ -119,3 +119,13 @@ def test_local_services_point_plain_openai_clients_at_the_local_model(
     assert started == ["hh", "llm"]
     assert os.environ["OPENAI_BASE_URL"] == "http://127.0.0.1:9/llm/v1"
     assert os.environ["OPENAI_API_KEY"].startswith("sk-local-")
+
+
+def test_the_suites_own_published_model_url_stays_local() -> None:
+    env = {
+        "ACCEPTANCE_LLM_URL": "http://127.0.0.1:9",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "OPENAI_API_KEY": "sk-local-abc",
+    }
+    cfg = load_config(env, None)
+    assert (cfg.llm_target, cfg.openai_base_url, cfg.openai_api_key) == ("local", None, None)
