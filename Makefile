@@ -53,7 +53,7 @@ lint: deps
 	$(BIN)/ruff format --check .
 
 typecheck: deps
-	$(BIN)/mypy .
+	$(BIN)/mypy . .ci
 
 steps: deps
 	$(BIN)/python -m support.catalogue > docs/steps.md

@@ -21,6 +21,9 @@ class BackendReader:
         self.client = client
         self.on_poll = on_poll
 
+    def __repr__(self) -> str:
+        return f"BackendReader({self.client.server_url})"
+
     def export(self, filters: Iterable[EventFilter], *, limit: int = PAGE) -> list[Event]:
         """Every event matching the filters, following pages."""
         filters = list(filters)

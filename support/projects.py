@@ -29,6 +29,9 @@ class Projects:
         self.endpoints = endpoints
         self.made: dict[str, Project] = {}
 
+    def __repr__(self) -> str:
+        return f"Projects({', '.join(self.made) or 'none yet'})"
+
     def new(self, label: str = "main") -> Project:
         if label not in self.made:
             project = self._local(label) if self.endpoints.hh_control else self._remote(label)

@@ -30,8 +30,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 KNOWN_DEFECT = "known_defect"
-# where an @issue:<id> tag links to; relative to reports/allure-report/index.html by default
-ISSUE_URL = os.environ.get("ACCEPTANCE_ISSUE_URL", "../../docs/findings.md#{}")
+# where an @issue:<id> tag links to: this checkout's docs/findings.md unless CI sets a web URL
+ISSUE_URL = os.environ.get(
+    "ACCEPTANCE_ISSUE_URL", (FEATURES.parent / "docs" / "findings.md").as_uri() + "#{}"
+)
 EMULATOR_ONLY = "emulator_only"
 
 

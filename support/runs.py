@@ -65,6 +65,9 @@ class Tracers:
         self.config = config
         self.teardown = teardown
 
+    def __repr__(self) -> str:
+        return "Tracers()"
+
     def open(self, project: Project, session_name: str | None, **options: Any) -> HoneyHiveTracer:
         tracer = open_tracer(
             api_key=project.api_key,

@@ -9,6 +9,7 @@ redacted. Text and binary files alike (the SQLite database is scanned as bytes).
 
 from __future__ import annotations
 
+import base64
 import re
 import sys
 from collections.abc import Iterable
@@ -53,11 +54,22 @@ def files(paths: Iterable[Path]) -> Iterable[Path]:
                     yield child
 
 
+_EMBEDDED = re.compile(rb'\bd\("([^"]+)",\s*"([A-Za-z0-9+/=]*)"\)')
+
+
+def readable(path: Path) -> bytes:
+    """The file's bytes; for Allure's single-file report also its base64-embedded data files."""
+    data = path.read_bytes()
+    if path.suffix == ".html":
+        data += b"\n".join(base64.b64decode(m[2]) for m in _EMBEDDED.finditer(data))
+    return data
+
+
 def scan(paths: Iterable[Path], secrets: Iterable[bytes] = ()) -> list[Hit]:
     values = [s for s in secrets if len(s) >= 6]
     hits = []
     for path in files(paths):
-        data = path.read_bytes()
+        data = readable(path)
         for value in values:
             start = data.find(value)
             if start >= 0:

@@ -17,6 +17,9 @@ class Stored:
     session_id: str
     events: list[Event]
 
+    def __repr__(self) -> str:
+        return f"Stored(session={self.session_id}, events={len(self.events)})"
+
     @property
     def session(self) -> Event:
         found = [e for e in self.events if e.get("event_type") == "session"]

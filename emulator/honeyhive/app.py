@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.backend = Backend(store, tenants, faults)
     app.state.control_token = settings.control_token
+    app.state.max_body_bytes = settings.max_body_bytes
     for module in (sessions, otlp, events, export):
         app.include_router(module.router)
     app.include_router(control.router)

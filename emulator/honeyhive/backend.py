@@ -87,10 +87,7 @@ class Backend:
         root = by_id.get(session_id)
         if root is None:
             raise NotFound(f"session {session_id!r} not found in project {tenant.project!r}")
-        for e in by_id.values():
-            parent = by_id.get(e["parent_id"] or "")
-            if parent is not None and e is not root:
-                parent["children"].append(e)
+        _nest(root, by_id)
         models = [e for e in events if e["event_type"] == "model"]
         root["metadata"] = {
             **root["metadata"],
@@ -98,7 +95,7 @@ class Backend:
             "num_model_events": len(models),
             "has_feedback": any(e.get("feedback") for e in events),
             **{
-                k: sum((e["metadata"].get(k) or 0) for e in models)
+                k: sum(_count(e["metadata"].get(k)) for e in models)
                 for k in ("prompt_tokens", "completion_tokens", "total_tokens")
             },
         }
@@ -236,6 +233,38 @@ class Backend:
     def delete_event(self, tenant: Tenant, event_id: str) -> None:
         if self.store.delete_event(tenant.project_id, event_id) == 0:
             raise NotFound(f"event {event_id!r} not found in project {tenant.project!r}")
+
+
+def _nest(root: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> None:
+    """Hang each event under its parent, once. Events whose parent is gone (deleted) or that
+    form a parent cycle still belong to the session: they hang under the root."""
+    children: dict[str, list[dict[str, Any]]] = {}
+    for e in by_id.values():
+        if e is not root:
+            children.setdefault(e["parent_id"] or "", []).append(e)
+    placed = {root["event_id"]}
+
+    def hang(top: dict[str, Any]) -> None:
+        stack = [top]
+        while stack:
+            node = stack.pop()
+            for child in children.get(node["event_id"], []):
+                if child["event_id"] not in placed:
+                    placed.add(child["event_id"])
+                    node["children"].append(child)
+                    stack.append(child)
+
+    hang(root)
+    for e in by_id.values():
+        if e["event_id"] not in placed:
+            placed.add(e["event_id"])
+            root["children"].append(e)
+            hang(e)
+
+
+def _count(value: Any) -> int | float:
+    """A token count as stored, or 0 when it is not a number (metadata is free-form)."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
 
 
 def _blank_event(tenant: Tenant, event_id: str, session_id: str) -> dict[str, Any]:

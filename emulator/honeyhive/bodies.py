@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from . import jsontext
 from .errors import BadRequest, UnsupportedMediaType
 
 M = TypeVar("M", bound=BaseModel)
@@ -20,11 +20,7 @@ async def parse(request: Request, model: type[M]) -> M:
         raise UnsupportedMediaType(
             f"content type {media or 'missing'!r} is not supported here; send application/json"
         )
-    raw = await request.body()
-    try:
-        doc = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"malformed JSON body: {exc}") from exc
+    doc = jsontext.loads(await request.body())
     try:
         return model.model_validate(doc)
     except ValidationError as exc:

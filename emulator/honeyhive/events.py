@@ -76,8 +76,9 @@ def span_to_event(span: Span, *, project: str, project_id: str, session_id: str)
         event["metadata"][key] = value
     _lists_from_indexes(event)
 
-    start_ms = span.start_ns / 1e6
-    end_ms = span.end_ns / 1e6
+    # int / int is correctly rounded; / 1e6 would first round the nanoseconds to a float
+    start_ms = span.start_ns / 1_000_000
+    end_ms = span.end_ns / 1_000_000
     duration = attrs.get("honeyhive_duration_ms")
     event.update(
         {

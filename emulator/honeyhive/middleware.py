@@ -145,6 +145,10 @@ class InjectedFaults:
             if transport is None:
                 raise RuntimeError("connection reset fault: server transport not reachable")
             transport.abort()
+            # wait until the server has seen the connection go: returning earlier makes uvicorn
+            # log "ASGI callable returned without starting response" as an error
+            while (await receive())["type"] != "http.disconnect":
+                pass
         else:
             extra = []
             if fault.retry_after is not None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
+import math
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,8 @@ from google.protobuf.message import DecodeError
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from opentelemetry.proto.common.v1 import common_pb2
 
-from .errors import BadRequest, UnsupportedMediaType
+from . import jsontext
+from .errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
 JSON_TYPES = ("application/json",)
 PROTOBUF_TYPES = ("application/x-protobuf", "application/protobuf")
@@ -56,6 +58,28 @@ class Span:
     events: list[SpanEvent] = field(default_factory=list)
     resource: dict[str, Any] = field(default_factory=dict)
     scope: str = ""
+
+
+def decompress(body: bytes, encoding: str | None, limit: int) -> bytes:
+    """OTLP/HTTP clients may gzip an export (`Content-Encoding: gzip`, e.g. the protobuf exporter
+    with OTEL_EXPORTER_OTLP_COMPRESSION=gzip); the inflated body obeys the same size limit."""
+    coding = (encoding or "identity").strip().lower()
+    if coding == "identity":
+        return body
+    if coding != "gzip":
+        raise UnsupportedMediaType(
+            f"unsupported content encoding {encoding!r} for OTLP traces; send gzip or none"
+        )
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise BadRequest(f"malformed gzip body: {exc}") from exc
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise PayloadTooLarge(f"request body exceeds the {limit} byte limit once inflated")
+    if not inflater.eof:
+        raise BadRequest("malformed gzip body: it ends early")
+    return data
 
 
 def decode(body: bytes, content_type: str) -> list[Span]:
@@ -130,6 +154,8 @@ def _pb_value(value: common_pb2.AnyValue) -> Any:
         return {kv.key: _pb_value(kv.value) for kv in value.kvlist_value.values}
     if kind == "bytes_value":
         return base64.b64encode(value.bytes_value).decode()
+    if kind == "double_value":
+        return _finite(value.double_value)
     return getattr(value, kind)
 
 
@@ -137,10 +163,7 @@ def _pb_value(value: common_pb2.AnyValue) -> Any:
 
 
 def decode_json(body: bytes) -> list[Span]:
-    try:
-        doc = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"malformed JSON body: {exc}") from exc
+    doc = jsontext.loads(body)
     if not isinstance(doc, dict):
         raise BadRequest("OTLP body must be a JSON object with 'resourceSpans'")
     unknown = set(doc) - {"resourceSpans", "resource_spans"}
@@ -263,7 +286,7 @@ def _json_value(value: Any, where: str) -> Any:
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raise BadRequest(f"{where}.value.doubleValue must be a number")
         try:
-            return float(raw)
+            return _finite(float(raw))
         except ValueError as exc:
             raise BadRequest(f"{where}.value.doubleValue must be a number") from exc
     if kind == "arrayValue":
@@ -276,6 +299,12 @@ def _json_value(value: Any, where: str) -> Any:
     if kind == "bytesValue":
         return str(raw)
     raise BadRequest(f"{where}.value: unknown value type {kind!r}")
+
+
+def _finite(value: float) -> float | None:
+    """OTLP allows NaN and ±Infinity doubles; JSON (and so the stored event) has no such
+    numbers, so they are kept as null, as JSON.stringify would."""
+    return value if math.isfinite(value) else None
 
 
 def _obj(doc: dict[str, Any], key: str, where: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@ a reply the SDK could not parse is an emulator bug and fails loudly as a 500."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -10,9 +11,18 @@ from honeyhive._generated import models as hh
 from pydantic import BaseModel
 
 
+class StoredDataResponse(JSONResponse):
+    """JSON with ASCII escapes: a string may hold a lone surrogate (valid in a JSON string, as
+    `"\\ud800"`, but not encodable as UTF-8); escaped, it round-trips as JavaScript's
+    JSON.stringify would write it, instead of failing every later read with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def reply(model: type[BaseModel], data: dict[str, Any], status: int = 200) -> JSONResponse:
     model.model_validate(data)
-    return JSONResponse(data, status_code=status)
+    return StoredDataResponse(data, status_code=status)
 
 
 SessionStarted = hh.PostSessionStartResponse

@@ -1,7 +1,9 @@
 """Request bodies of the HoneyHive routes the emulator serves, as pydantic models.
 
 Unknown keys are rejected where HoneyHive rejects them (and wherever a typo would silently lose
-data: export/search queries, event updates). Validation errors become a 400 naming the field.
+data: export/search queries, event updates). Types are strict, as a JSON-schema (zod) validator
+checks them: `"5"` is not a number and `true` is not a limit. Validation errors become a 400
+naming the field.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ Obj = dict[str, Any]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class SessionFields(_Open):

@@ -147,7 +147,9 @@ class Store:
             ]
 
     def upsert_session(self, project_id: str, session: NewEvent, *, visible_at: float) -> None:
-        """Create a session event, or merge metadata/user_properties into an existing one."""
+        """Create a session event, or merge metadata/user_properties/inputs into an existing one;
+        an implicit session (named "unknown" when events arrived first) takes the start's name
+        and source."""
         sid = session.data["event_id"]
         with self._tx() as db:
             row = db.execute(
@@ -157,6 +159,9 @@ class Store:
                 self._insert(db, project_id, session, visible_at, None, on_conflict="skip")
                 return
             current = json.loads(row["data"])
+            if current.get("event_name") == "unknown":
+                current["event_name"] = session.data["event_name"]
+                current["source"] = session.data["source"]
             for name in ("metadata", "user_properties", "inputs"):
                 extra = session.data.get(name) or {}
                 current[name] = {**(current.get(name) or {}), **extra}

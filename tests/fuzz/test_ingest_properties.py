@@ -149,7 +149,11 @@ filters = st.fixed_dictionaries(
             texts,
         ),
         "value": st.one_of(
-            texts, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()
+            texts,
+            st.integers(),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.booleans(),
+            st.none(),
         ),
         "type": st.one_of(st.sampled_from(["string", "number", "boolean", "datetime"]), texts),
     }

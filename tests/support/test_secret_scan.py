@@ -33,3 +33,11 @@ def test_main_exits_non_zero_on_hits(tmp_path: Path) -> None:
     assert main([str(tmp_path)]) == 0
     (tmp_path / "dirty.txt").write_text("hh_invalid_00112233445566778899aabb")
     assert main([str(tmp_path)]) == 1
+
+
+def test_finds_secrets_inside_the_single_file_reports_embedded_data(tmp_path: Path) -> None:
+    import base64
+
+    hidden = base64.b64encode(b'{"param": "hh_local_00112233445566778899aabb"}').decode()
+    (tmp_path / "index.html").write_text(f'<script>d("data/x.json", "{hidden}")</script>')
+    assert [h.path.name for h in scan([tmp_path])] == ["index.html"]

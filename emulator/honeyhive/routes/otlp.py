@@ -1,4 +1,5 @@
-"""OTLP/HTTP trace ingestion, JSON or protobuf; replies 200 as the SDK's exporter requires."""
+"""OTLP/HTTP trace ingestion, JSON or protobuf, plain or gzip; replies 200 as the SDK's exporter
+requires."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from ..backend import Backend
-from ..otlp import PROTOBUF_TYPES
+from ..otlp import PROTOBUF_TYPES, decompress
 from ..tenants import Tenant
 from .deps import backend, tenant
 
@@ -33,7 +34,12 @@ async def export_traces(
     b: Annotated[Backend, Depends(backend)],
 ) -> Response:
     content_type = request.headers.get("content-type", "")
-    result = b.ingest_otlp(t, await request.body(), content_type)
+    body = decompress(
+        await request.body(),
+        request.headers.get("content-encoding"),
+        request.app.state.max_body_bytes,
+    )
+    result = b.ingest_otlp(t, body, content_type)
     if content_type.split(";")[0].strip().lower() in PROTOBUF_TYPES:
         answer = trace_service_pb2.ExportTraceServiceResponse()
         if result.rejected:

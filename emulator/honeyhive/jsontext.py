@@ -1,0 +1,52 @@
+"""Strict JSON for request bodies, as a JavaScript backend parses them: RFC 8259 only (no `NaN`
+or `Infinity`), numbers that fit a double, bounded nesting. Each failure is a BadRequest that
+names the problem. (Python's json module accepts `NaN`; stored, it made every later read of the
+project fail.)"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .errors import BadRequest
+
+MAX_DEPTH = 200
+
+
+def loads(raw: bytes | str) -> Any:
+    try:
+        doc = json.loads(raw, parse_constant=_constant, parse_float=_float)
+    except RecursionError as exc:
+        raise BadRequest(f"malformed JSON body: nested too deep (limit {MAX_DEPTH})") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(f"malformed JSON body: {exc}") from exc
+    _check_depth(doc)
+    return doc
+
+
+def _constant(name: str) -> Any:
+    raise BadRequest(f"malformed JSON body: {name} is not valid JSON; send a number or null")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadRequest(f"malformed JSON body: number {text} is out of range")
+    return value
+
+
+def _check_depth(doc: Any) -> None:
+    """Breadth-first, so a deep document cannot exhaust the stack here either."""
+    level: list[Any] = [doc] if isinstance(doc, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise BadRequest(f"malformed JSON body: nested too deep (limit {MAX_DEPTH})")
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]

@@ -1,0 +1,209 @@
+"""A real browser reads the real report.
+
+Two real scenarios run in a subprocess on the embedded default — one that passes and one known
+SDK defect (a strict expected failure) — Allure 3 renders its single-file report with the
+project's allurerc.mjs, and headless Debian chromium opens `index.html` from `file://` with
+every external request blocked. The checks read what a release manager would see: each scenario
+with its status under epic/feature/story, the run's environment, the known-defect category with
+its scenario, the scenario page's severity/owner/links. No key made by the run may reach the
+results or the report (the report's data is base64 inside index.html: it is decoded first).
+"""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from support import secret_scan
+
+from . import report_page as ui
+from .allure_run import (
+    ROOT,
+    generate,
+    report_payloads,
+    results_by_name,
+    run_features,
+    unpack_report,
+)
+from .chromium import Page, open_page
+
+PASSING = "A three-step request reaches the backend intact"
+KNOWN_DEFECT = "The session name can be given through HH_SESSION_NAME"
+SELECT = (
+    "threestep_request_reaches_the_backend_intact"
+    " or session_name_can_be_given_through_hh_session_name"
+)
+KNOWN_DEFECTS_CATEGORY = "Known SDK defects (strict expected failures)"
+TITLE = "HoneyHive SDK acceptance"
+SCREENSHOT = ROOT / "reports" / "report-screenshot.png"
+# Allure 3's awesome report always embeds Google Analytics (no option turns it off in 3.18)
+KNOWN_EXTERNAL = ("https://www.googletagmanager.com/",)
+
+
+@dataclass(frozen=True)
+class Report:
+    results: Path
+    out: Path
+    history: Path
+
+    @property
+    def index_url(self) -> str:
+        return (self.out / "index.html").as_uri()
+
+
+def _tail(run: subprocess.CompletedProcess[str], lines: int = 40) -> str:
+    return "\n".join((run.stdout + run.stderr).splitlines()[-lines:])
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    base = tmp_path_factory.mktemp("report")
+    results = base / "allure-results"
+    run = run_features(SELECT, results, cwd=base / "cwd")
+    assert run.returncode == 0, f"the features run failed:\n{_tail(run)}"
+    out = base / "allure-report"
+    built = generate([results], out, history=base / "history" / "history.jsonl")
+    assert built.returncode == 0, f"allure generate failed:\n{_tail(built)}"
+    assert (out / "index.html").is_file(), f"no index.html in {sorted(out.iterdir())}"
+    return Report(results, out, base / "history" / "history.jsonl")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with open_page(profile, width=1440, height=1100, log=profile.parent / "chromium.log") as tab:
+        yield tab
+
+
+def test_the_run_recorded_one_passed_and_one_expected_failure(report: Report) -> None:
+    found = {name: r["status"] for name, r in results_by_name(report.results).items()}
+    assert found == {PASSING: "passed", KNOWN_DEFECT: "skipped"}
+    message = str(results_by_name(report.results)[KNOWN_DEFECT]["statusDetails"])
+    assert "XFAIL known SDK defect" in message
+
+
+def test_the_report_lists_each_scenario_with_its_status(report: Report, page: Page) -> None:
+    ui.open_report(page, report.index_url)
+    ui.wait_for_text(page, TITLE)
+    page.wait_until("!!document.querySelector('[data-testid=\"tree-section\"]')", what="the tree")
+    ui.expand_all(page)
+    shown = {leaf.title: leaf.status for leaf in ui.leaves(page)}
+    page.screenshot(SCREENSHOT)  # kept for people: reports/report-screenshot.png
+    assert shown == {PASSING: "passed", KNOWN_DEFECT: "skipped"}
+    # the Gherkin tags became the epic / feature / story the tree is grouped by
+    sections = ui.section_titles(page)
+    for group in ("data-integrity", "End-to-end data flow", "end-to-end"):
+        assert group in sections
+    for group in ("sdk-findings", "SDK behaviour promised by its documentation"):
+        assert group in sections
+    assert ui.counter(page, "nav-tab-results") == "2"
+
+
+def test_the_report_says_what_ran(report: Report, page: Page) -> None:
+    ui.open_report(page, report.index_url)
+    ui.wait_for_text(page, "Metadata")
+    shown = ui.metadata(page)
+    properties = (report.results / "environment.properties").read_text().splitlines()
+    expected = dict(line.split("=", 1) for line in properties if "=" in line)
+    assert {k: shown.get(k) for k in expected} == expected
+    assert shown["honeyhive.target"] == "local"
+    assert shown["llm.target"] == "local"
+    assert shown["sdk.honeyhive"] == version("honeyhive")
+    # the commit that ran (HEAD itself, or an ancestor if someone committed since)
+    ancestor = subprocess.run(
+        ["git", "merge-base", "--is-ancestor", shown["git.commit"], "HEAD"], cwd=ROOT, check=False
+    )
+    assert ancestor.returncode == 0, f"git.commit={shown['git.commit']} is not in HEAD's history"
+    assert "executor" in shown
+
+
+def test_the_known_defect_category_lists_its_scenario(report: Report, page: Page) -> None:
+    ui.open_report(page, report.index_url, "categories")
+    ui.wait_for_text(page, KNOWN_DEFECTS_CATEGORY)
+    ui.expand_all(page)
+    by_title = {leaf.title: leaf for leaf in ui.leaves(page)}
+    assert KNOWN_DEFECT in by_title, f"categories show only {sorted(by_title)}"
+    assert by_title[KNOWN_DEFECT].category == KNOWN_DEFECTS_CATEGORY
+    assert by_title[KNOWN_DEFECT].status == "skipped"
+    assert PASSING not in by_title, "a passing scenario is in a category"
+    assert ui.counter(page, "nav-tab-categories") == "1"
+
+
+def test_a_scenario_page_shows_severity_owner_category_and_issue(
+    report: Report, page: Page
+) -> None:
+    result_id = _result_id(report, page, KNOWN_DEFECT)
+    ui.open_report(page, report.index_url, result_id)
+    ui.wait_for_text(page, "Test body")
+    text = ui.body_text(page)
+    assert KNOWN_DEFECT in text
+    assert "Skipped" in text
+    assert "Minor" in text  # @severity:minor
+    assert f"Category: {KNOWN_DEFECTS_CATEGORY}" in text
+    assert "qa-platform" in text  # @owner:qa-platform
+    assert "hh-session-name-ignored" in text  # @issue:hh-session-name-ignored
+    assert "XFAIL known SDK defect" in text
+
+
+def test_the_page_renders_offline_without_script_errors(report: Report, page: Page) -> None:
+    ui.open_report(page, report.index_url)
+    ui.wait_for_text(page, TITLE)
+    assert page.exceptions == []
+    external = [u for u in page.requests if not u.startswith(("file:", "data:", "about:"))]
+    unexpected = [u for u in external if not u.startswith(KNOWN_EXTERNAL)]
+    assert unexpected == [], "the report asks the network for more than Allure's analytics"
+    # the only console errors allowed are the blocked analytics script's
+    errors = [e for e in page.console_errors if not any(k in e for k in KNOWN_EXTERNAL)]
+    assert errors == []
+
+
+def test_no_key_from_the_run_reaches_the_results_or_the_report(
+    report: Report, tmp_path: Path
+) -> None:
+    # the single-file report keeps its data base64-encoded: unpack it, or the scan sees nothing
+    unpacked = unpack_report(report.out / "index.html", tmp_path / "unpacked")
+    names = [str(p.relative_to(tmp_path / "unpacked")) for p in unpacked]
+    assert len([n for n in names if n.startswith("data/test-results/")]) == 2
+    attachments = [n for n in names if n.startswith("data/attachments/")]
+    assert len(attachments) >= len(list(report.results.glob("*-attachment.*")))
+    assert any(PASSING in p.read_text(encoding="utf-8") for p in unpacked)
+    folders = [report.results, report.out, tmp_path / "unpacked"]
+    hits = secret_scan.scan(folders, secret_scan.configured_secrets())
+    assert hits == [], "secrets in the report:\n" + "\n".join(map(str, hits))
+
+
+def test_a_key_inside_the_single_file_report_is_found_encoded_or_unpacked(tmp_path: Path) -> None:
+    key = "hh_local_" + "0123456789abcdef" * 2
+    leaked = base64.b64encode(f"Authorization: Bearer {key}".encode()).decode()
+    index = tmp_path / "allure-report" / "index.html"
+    index.parent.mkdir()
+    index.write_text(f'<script>d("data/attachments/x.txt","{leaked}")</script>')
+    # the scan decodes the report's embedded data files itself
+    assert [hit.path.name for hit in secret_scan.scan([index.parent])] == ["index.html"] * 2
+    assert report_payloads(index.read_text()) == {
+        "data/attachments/x.txt": f"Authorization: Bearer {key}"
+    }
+    unpack_report(index, tmp_path / "unpacked")
+    hits = secret_scan.scan([tmp_path / "unpacked"])
+    assert {hit.path.name for hit in hits} == {"x.txt"}
+    assert len(hits) >= 2  # the generated key and the bearer token
+
+
+def test_generating_the_report_left_the_real_history_alone(report: Report) -> None:
+    # the temporary config moved the history: the one line of this generate is there
+    assert len(report.history.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def _result_id(report: Report, page: Page, title: str) -> str:
+    ui.open_report(page, report.index_url)
+    ui.wait_for_text(page, TITLE)
+    ui.expand_all(page)
+    ids = [leaf.id for leaf in ui.leaves(page) if leaf.title == title]
+    assert ids, f"{title!r} is not in the report's tree"
+    return ids[0]
