@@ -42,6 +42,21 @@ Feature: Tracing through backend faults
     And the session keeps the name the application gave it
 
   @severity:critical
+  Scenario: A session start slower than the SDK's API timeout does not stop the application
+    Given the backend answers the next session start later than the application's 1-second API timeout
+    When the application traces 6 steps in one session and flushes
+    Then tracing never raised an error into the application
+    And the tracer started within 10 seconds
+    And every step the application traced arrives exactly once
+
+  @known_defect @severity:normal @issue:session-name-lost-when-backend-down
+  Scenario: A session whose start was slower than the SDK's API timeout keeps its name
+    Given the backend answers the next session start later than the application's 1-second API timeout
+    When the application traces 6 steps in one session and flushes
+    Then every step the application traced arrives exactly once
+    And the session keeps the name the application gave it
+
+  @severity:critical
   Scenario: A backend killed and restarted mid-run keeps everything it acknowledged
     When the application traces 6 steps while its backend is killed and restarted half-way
     Then tracing never raised an error into the application

@@ -37,6 +37,20 @@ def refuse_exports(endpoints: Endpoints, project: Project, count: int, answer: s
     faults.refuse_exports(endpoints.hh_control, project, count, answer)
 
 
+@given(
+    parsers.parse(
+        "the backend answers the next session start later than the application's "
+        "{seconds:d}-second API timeout"
+    ),
+    target_fixture="tracer_env",
+)
+def slow_session_start(
+    endpoints: Endpoints, project: Project, seconds: int
+) -> dict[str, str | None]:
+    assert endpoints.hh_control is not None, "needs the embedded backend (tag @emulator_only)"
+    return faults.slow_session_start(endpoints.hh_control, project, seconds)
+
+
 @given("the application exports its traces over protobuf", target_fixture="tracer_env")
 def over_protobuf() -> dict[str, str | None]:
     return {"HH_OTLP_PROTOCOL": "http/protobuf"}

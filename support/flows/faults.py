@@ -31,6 +31,18 @@ def refuse_exports(control: HoneyHiveControl, project: Project, count: int, answ
     control.set_faults(project.name, [{"route": "otlp", "times": count, **FAULTS[answer]}])
 
 
+def slow_session_start(
+    control: HoneyHiveControl, project: Project, timeout_seconds: float
+) -> dict[str, str | None]:
+    """The next session start is answered 2.5x later than the app's API timeout allows; returns
+    the environment that sets that timeout for the app's tracer."""
+    delay_ms = int(timeout_seconds * 2500)
+    control.set_faults(
+        project.name, [{"route": "session", "action": "delay", "delay_ms": delay_ms, "times": 1}]
+    )
+    return {"HH_API_TIMEOUT": str(timeout_seconds)}
+
+
 def step_name(i: int) -> str:
     return f"step-{i}"
 
@@ -55,8 +67,10 @@ def steps_in_session(
 ) -> Run:
     unique_id, errors = unique("faults"), list[str]()
     names = [step_name(i) for i in range(count)]
+    started = time.perf_counter()
     with environment(**env):
         tracer = tracers.open(project, unique_id)
+    init_seconds = time.perf_counter() - started
     _trace_steps(tracer, unique_id, names, errors)
     flushed = tracer.flush()
     refused = sum(f["hits"] for f in control.faults(project.name)) if control else 0
@@ -66,7 +80,13 @@ def steps_in_session(
         tracer,
         unique_id,
         names,
-        extra={"errors": errors, "flushed": flushed, "refused": refused, "exports": exports},
+        extra={
+            "errors": errors,
+            "flushed": flushed,
+            "refused": refused,
+            "exports": exports,
+            "init_seconds": init_seconds,
+        },
     )
 
 
