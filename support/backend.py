@@ -54,12 +54,10 @@ class BackendReader:
         expected = set(names)
 
         def complete(events: list[Event]) -> bool:
-            stored = {e.get("event_name") for e in events if e.get("event_type") != "session"}
             children = [e for e in events if e.get("event_type") != "session"]
-            has_session = any(e.get("event_type") == "session" for e in events)
             return (
-                has_session
-                and expected <= stored
+                len(children) < len(events)  # the session event is there
+                and expected <= {e.get("event_name") for e in children}
                 and (count is None or len(children) >= count)
                 and (ready is None or ready(events))
             )

@@ -49,7 +49,6 @@ class Phrase:
     module: str
     doc: str
     params: list[str]
-    provides: str | None
 
 
 def load() -> list[Phrase]:
@@ -70,7 +69,6 @@ def load() -> list[Phrase]:
                 module=module.removeprefix("steps."),
                 doc=(ctx.step_func.__doc__ or "").strip().split("\n")[0],
                 params=params,
-                provides=ctx.target_fixture,
             )
         )
     order = {m.removeprefix("steps."): i for i, m in enumerate(MODULES)}

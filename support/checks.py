@@ -101,7 +101,7 @@ def model_calls_in_order(stored: Stored, count: int) -> list[Event]:
 
 
 def _only_call(stored: Stored, parent: Event) -> Event:
-    calls = [e for e in stored.children(parent) if e.get("event_type") == "model"]
+    calls = stored.model_calls_under(parent)
     names = [c.get("event_name") for c in calls]
     assert len(calls) == 1, f"model calls under {parent.get('event_name')}: {names}"
     return calls[0]
@@ -146,14 +146,12 @@ def cannot_read(reader: BackendReader, other: Run) -> None:
 
 
 def each_exactly_once(stored: Stored, run: Run) -> None:
-    names = [str(e.get("event_name")) for e in stored.steps]
-    expected = set(run.steps)
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    missing = sorted(expected - set(names))
+    missing, duplicates = stored.missing_and_doubled(run.steps)
     assert not missing and not duplicates, (
         f"{len(missing)} missing (e.g. {missing[:5]}), duplicated: {duplicates[:5]}"
     )
-    assert len(names) == len(expected), f"{len(names)} stored for {len(expected)} traced"
+    stored_count = len(stored.steps)
+    assert stored_count == len(run.steps), f"{stored_count} stored for {len(run.steps)} traced"
 
 
 def timestamp_spread(stored: Stored, seconds: float) -> None:
@@ -201,9 +199,7 @@ def all_arrived(reader: BackendReader, run: Run, settle: float = 6.0) -> None:
         events = reader.wait_for_session(run.session_id, names=run.steps, timeout=settle)
     except WaitTimeout as exc:
         events = exc.last if isinstance(exc.last, list) else []
-    stored = [str(e.get("event_name")) for e in events if e.get("event_type") != "session"]
-    missing = [n for n in run.steps if n not in stored]
-    doubled = sorted({n for n in stored if stored.count(n) > 1})
+    missing, doubled = Stored(run.session_id, events).missing_and_doubled(run.steps)
     extra = run.extra
     what = (
         f"{len(run.steps) - len(missing)} of {len(run.steps)} traced steps arrived"
@@ -229,7 +225,7 @@ def session_name_kept(reader: BackendReader, run: Run) -> None:
 
 
 def attempts_under(stored: Stored, step: str, total: int, failed: int) -> None:
-    calls = [e for e in stored.children(stored.one(step)) if e.get("event_type") == "model"]
+    calls = stored.model_calls_under(stored.one(step))
     errors = [c for c in calls if c.get("error")]
     ok = [c for c in calls if not c.get("error")]
     assert (len(calls), len(errors)) == (total, failed), (

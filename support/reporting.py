@@ -15,6 +15,7 @@ import pytest
 from .config import load_config
 from .evidence import attach_text
 from .runtime import service_logs
+from .services import tail
 
 _LABEL_TAG = re.compile(r"^(epic|feature|story|severity|owner|issue):(.+)$")
 _SEVERITIES = {"blocker", "critical", "normal", "minor", "trivial"}
@@ -77,8 +78,4 @@ def pytest_bdd_step_func_lookup_error(step: Any, exception: Exception, **_: Any)
 
 def pytest_bdd_step_error(**_: Any) -> None:
     for name, path in service_logs().items():
-        try:
-            tail = "\n".join(path.read_text(encoding="utf-8").splitlines()[-200:])
-        except OSError:
-            continue
-        attach_text(f"{name} server log (tail)", tail)
+        attach_text(f"{name} server log (tail)", tail(path, 200))

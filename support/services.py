@@ -112,16 +112,21 @@ class Service:
             self.process.wait(timeout=10)
 
     def log_tail(self, lines: int = 80) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(encoding="utf-8").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
+        return tail(self.log_path, lines)
 
     def log_size(self) -> int:
         try:
             return self.log_path.stat().st_size
         except OSError:
             return 0
+
+
+def tail(path: Path, lines: int = 80) -> str:
+    """The last lines of a log file, or "(no log)"."""
+    try:
+        return "\n".join(path.read_text(encoding="utf-8").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
 
 
 def honeyhive_emulator(

@@ -3,6 +3,7 @@ Then steps. Every check fails with the stored values it looked at."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,12 +45,20 @@ class Stored:
     def children(self, event: Event) -> list[Event]:
         return [e for e in self.steps if e.get("parent_id") == event.get("event_id")]
 
+    def model_calls_under(self, event: Event) -> list[Event]:
+        return [e for e in self.children(event) if e.get("event_type") == "model"]
+
     def names(self) -> list[str]:
         return [str(e.get("event_name")) for e in self.steps]
 
+    def missing_and_doubled(self, traced: list[str]) -> tuple[list[str], list[str]]:
+        """Which traced step names are not stored, and which are stored more than once."""
+        counts = Counter(self.names())
+        return [n for n in traced if n not in counts], sorted(n for n, c in counts.items() if c > 1)
 
-def fetch(reader: BackendReader, run: Run, *, count: int | None = None) -> Stored:
-    events = reader.wait_for_session(run.session_id, names=run.steps, count=count, ready=run.ready)
+
+def fetch(reader: BackendReader, run: Run) -> Stored:
+    events = reader.wait_for_session(run.session_id, names=run.steps, ready=run.ready)
     stored = Stored(run.session_id, events)
     attach_text("span tree (as stored)", span_tree(events))
     attach_json("events (as stored)", events)

@@ -14,7 +14,6 @@ log = logging.getLogger("acceptance.teardown")
 class Teardown:
     _steps: list[tuple[str, Callable[[], object]]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    done: list[str] = field(default_factory=list)
 
     def add(self, what: str, undo: Callable[[], object]) -> None:
         self._steps.append((what, undo))
@@ -25,7 +24,6 @@ class Teardown:
             what, undo = self._steps.pop()
             try:
                 undo()
-                self.done.append(what)
             except Exception as exc:  # teardown must go on whatever one undo raised
                 message = f"could not {what}: {type(exc).__name__}: {exc}"
                 log.warning(message)
