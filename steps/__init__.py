@@ -14,4 +14,6 @@ MODULES = [
     "steps.faults",
     "steps.events",
     "steps.models",
+    "steps.streaming",
+    "steps.concurrency",
 ]

@@ -47,3 +47,7 @@ def openai_client(
         api_key=api_key or target.api_key,
         **options,  # type: ignore[arg-type]
     )
+
+
+def async_openai_client(target: ModelTarget) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=target.base_url, api_key=target.api_key)
