@@ -16,4 +16,5 @@ MODULES = [
     "steps.models",
     "steps.streaming",
     "steps.concurrency",
+    "steps.enrichment",
 ]
