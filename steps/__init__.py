@@ -17,4 +17,5 @@ MODULES = [
     "steps.streaming",
     "steps.concurrency",
     "steps.enrichment",
+    "steps.rag",
 ]

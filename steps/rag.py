@@ -1,0 +1,61 @@
+"""Retrieval-augmented generation: a vector store, a reranker and the model."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from support import rag_checks
+from support.app.vector_index import VectorIndex
+from support.flows import rag
+from support.llm import ModelTarget
+from support.projects import Project
+from support.runs import Run, Tracers
+from support.stored import Stored
+
+
+@given("a knowledge base embedded in the vector store", target_fixture="knowledge_base")
+def knowledge_base(model: ModelTarget) -> VectorIndex:
+    return rag.knowledge_base(model)
+
+
+@when(
+    parsers.parse('the assistant answers "{question}" from the knowledge base'),
+    target_fixture="run",
+)
+def answer(
+    tracers: Tracers,
+    project: Project,
+    model: ModelTarget,
+    knowledge_base: VectorIndex,
+    question: str,
+) -> Run:
+    return rag.rag_answer(tracers, project, model, knowledge_base, question)
+
+
+@then("the retrieval step holds the embedding of the question")
+def embedded(stored: Stored, run: Run) -> None:
+    rag_checks.query_embedded(stored, run)
+
+
+@then("the retrieval step records the documents the vector store returned, nearest first")
+def retrieved(stored: Stored, run: Run) -> None:
+    rag_checks.retrieved_as_returned(stored, run)
+
+
+@then(
+    parsers.parse(
+        "the reranking step keeps the best {keep:d} of the retrieved documents, best first"
+    )
+)
+def reranked(stored: Stored, run: Run, keep: int) -> None:
+    rag_checks.reranked_from_retrieved(stored, run, keep)
+
+
+@then("the model was given exactly the documents the reranking kept")
+def grounded(stored: Stored, run: Run) -> None:
+    rag_checks.generation_grounded(stored, run)
+
+
+@then("the embedding of the question is recorded as a model call with its token count")
+def embedding_model_call(stored: Stored) -> None:
+    rag_checks.embedding_is_model_call(stored)

@@ -1,0 +1,83 @@
+"""Then checks of retrieval-augmented generation, against the stored retrieval, reranking and
+generation steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .app.rag import RagAnswer
+from .event_fields import field as value
+from .runs import Run
+from .stored import Stored
+
+
+def _answer(run: Run) -> RagAnswer:
+    answer: RagAnswer = run.extra["rag"]
+    return answer
+
+
+def _documents(stored: Stored, step: str) -> list[dict[str, Any]]:
+    docs = value(stored.one(step), "outputs.documents")
+    if isinstance(docs, dict):  # a backend that keeps flattened list items as "0", "1", ...
+        docs = [docs[k] for k in sorted(docs, key=int)]
+    assert isinstance(docs, list), f"{step} stored no document list in its outputs: {docs!r}"
+    return docs
+
+
+def query_embedded(stored: Stored, run: Run) -> None:
+    retrieval = stored.one("retrieval")
+    calls = [e for e in stored.children(retrieval) if "mbedding" in str(e.get("event_name"))]
+    assert len(calls) == 1, (
+        f"retrieval holds {[c.get('event_name') for c in stored.children(retrieval)]}, "
+        "not one embedding call"
+    )
+    assert run.extra["question"] in str(calls[0].get("inputs")) + str(calls[0].get("metadata")), (
+        f"the embedding call does not record the question: {calls[0].get('inputs')}"
+    )
+
+
+def retrieved_as_returned(stored: Stored, run: Run) -> None:
+    got, sent = _documents(stored, "retrieval"), _answer(run).retrieved
+    assert got == sent, f"retrieval stored {got}, the vector store returned {sent}"
+    scores = [d["score"] for d in got]
+    assert scores == sorted(scores, reverse=True), f"retrieval scores not nearest first: {scores}"
+
+
+def reranked_from_retrieved(stored: Stored, run: Run, keep: int) -> None:
+    retrieved = [d["id"] for d in _documents(stored, "retrieval")]
+    given = value(stored.one("reranking"), "inputs.documents")
+    assert given == retrieved, f"reranking was given {given}, retrieval returned {retrieved}"
+    kept = _documents(stored, "reranking")
+    assert kept == _answer(run).reranked, (
+        f"reranking stored {kept}, the app kept {_answer(run).reranked}"
+    )
+    assert len(kept) == keep and {d["id"] for d in kept} <= set(retrieved), kept
+    scores = [d["score"] for d in kept]
+    assert scores == sorted(scores, reverse=True), f"reranked documents out of order: {scores}"
+
+
+def generation_grounded(stored: Stored, run: Run) -> None:
+    calls = stored.model_calls_under(stored.one("generation"))
+    assert len(calls) == 1, f"generation holds {len(calls)} model calls"
+    sent = str(value(calls[0], "inputs.chat_history"))
+    answer = _answer(run)
+    missing = [b[:40] for b in answer.kept_bodies if b not in sent]
+    dropped = [b[:40] for b in answer.dropped_bodies if b in sent]
+    assert not missing, f"the model was not given the kept documents {missing}"
+    assert not dropped, f"the model was given documents the reranking dropped {dropped}"
+
+
+def embedding_is_model_call(stored: Stored) -> None:
+    calls = [
+        e
+        for e in stored.children(stored.one("retrieval"))
+        if "mbedding" in str(e.get("event_name"))
+    ]
+    assert len(calls) == 1, f"retrieval holds {len(calls)} embedding calls"
+    call = calls[0]
+    tokens = value(call, "metadata.prompt_tokens")
+    assert call.get("event_type") == "model", (
+        f"the embedding call {call.get('event_name')} is stored as a {call.get('event_type')!r} "
+        f"event, not a model event (token count {tokens!r})"
+    )
+    assert isinstance(tokens, int) and tokens > 0, f"the embedding call's token count is {tokens!r}"
