@@ -13,7 +13,7 @@ Feature: Decorated applications and enrichment
     And the "TicketDesk.classify" step holds the model call with its token counts
     And every step recorded the values the application gave it
     And no step carries enrichment that another step recorded
-    And the session carries the metadata the application added to it
+    And the session carries the metadata, feedback, metrics and user properties the app gave it
 
   Scenario: A traced function that fails still delivers its enrichment and its error
     When a decorated function enriches its step and then fails

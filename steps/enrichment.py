@@ -36,9 +36,9 @@ def no_leaks(stored: Stored, run: Run) -> None:
     enrichment_checks.enrichment_stays_on_its_event(stored, run)
 
 
-@then("the session carries the metadata the application added to it")
-def session_metadata(stored: Stored, run: Run) -> None:
-    enrichment_checks.session_metadata(stored, run)
+@then("the session carries the metadata, feedback, metrics and user properties the app gave it")
+def session_enrichment(stored: Stored, run: Run) -> None:
+    enrichment_checks.session_enrichment(stored, run)
 
 
 @then("the failure is recorded on that one step, with no extra events")

@@ -23,10 +23,14 @@ def enrichment_stays_on_its_event(stored: Stored, run: Run) -> None:
     assert not leaks, "enrichment leaked to other steps: " + "; ".join(leaks)
 
 
-def session_metadata(stored: Stored, run: Run) -> None:
-    for key, expected in run.extra["session_metadata"].items():
-        got = value(stored.session, f"metadata.{key}")
-        assert got == expected, f"session metadata {key} is {got!r}, expected {expected!r}"
+def session_enrichment(stored: Stored, run: Run) -> None:
+    wrong = {
+        f"{kind}.{key}": value(stored.session, f"{kind}.{key}")
+        for kind, fields in run.extra["session"].items()
+        for key, expected in fields.items()
+        if value(stored.session, f"{kind}.{key}") != expected
+    }
+    assert not wrong, f"the session holds {wrong}, the app recorded {run.extra['session']}"
 
 
 def one_event_per_failure(stored: Stored, run: Run) -> None:
@@ -45,4 +49,9 @@ def steps_nested(stored: Stored, parent: str, children: list[str]) -> None:
     assert top.get("parent_id") == stored.session_id, f"{parent} is not a top-level step"
 
 
-__all__ = ["MISSING", "enrichment_stays_on_its_event", "one_event_per_failure", "session_metadata"]
+__all__ = [
+    "MISSING",
+    "enrichment_stays_on_its_event",
+    "one_event_per_failure",
+    "session_enrichment",
+]

@@ -24,6 +24,12 @@ def ticket_handled(tracers: Tracers, project: Project, model: ModelTarget) -> Ru
         desk = TicketDesk(openai_client(model), model.model)
         result = handle_ticket(desk, unique_id, TICKET, user_id)
         enrich_session(str(tracer.session_id), metadata={"ticket_id": unique_id}, tracer=tracer)
+        session: dict[str, dict[str, Any]] = {
+            "feedback": {"resolved": True, "rating": 4},
+            "metrics": {"steps_to_route": 2},
+            "user_properties": {"user_id": user_id},
+        }
+        tracer.enrich_session(**session)
         recorded: dict[str, dict[str, Any]] = {
             HANDLER: {
                 "metadata.ticket_id": unique_id,
@@ -45,9 +51,9 @@ def ticket_handled(tracers: Tracers, project: Project, model: ModelTarget) -> Ru
             },
         }
         run = Run.of(project, tracer, unique_id, list(recorded), recorded=recorded)
-        run.extra["session_metadata"] = {"ticket_id": unique_id}
+        run.extra["session"] = {"metadata": {"ticket_id": unique_id}, **session}
         run.ready = lambda events: any(
-            field(e, "metadata.ticket_id") == unique_id
+            field(e, "metadata.ticket_id") == unique_id and field(e, "feedback.rating") == 4
             for e in events
             if e.get("event_type") == "session"
         )
