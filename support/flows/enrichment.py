@@ -29,7 +29,11 @@ def ticket_handled(tracers: Tracers, project: Project, model: ModelTarget) -> Ru
             "metrics": {"steps_to_route": 2},
             "user_properties": {"user_id": user_id},
         }
-        tracer.enrich_session(**session)
+        tracer.enrich_session(
+            feedback=session["feedback"],
+            metrics=session["metrics"],
+            user_properties=session["user_properties"],
+        )
         recorded: dict[str, dict[str, Any]] = {
             HANDLER: {
                 "metadata.ticket_id": unique_id,
