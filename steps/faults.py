@@ -112,8 +112,8 @@ def resilient_stream(tracers: Tracers, project: Project, model: ModelTarget) -> 
 
 
 @then("every step the application traced arrives exactly once")
-def all_arrived(reader: BackendReader, run: Run) -> None:
-    checks.all_arrived(reader, run)
+def all_arrived(reader: BackendReader, run: Run, endpoints: Endpoints) -> None:
+    checks.all_arrived(reader, run, settle=endpoints.absence_window)
 
 
 @then("tracing never raised an error into the application")

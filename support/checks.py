@@ -192,7 +192,7 @@ def session_of_step(reader: BackendReader, run: Run, step: str) -> str:
 # ---- faults --------------------------------------------------------------------------------
 
 
-def all_arrived(reader: BackendReader, run: Run, settle: float = 6.0) -> None:
+def all_arrived(reader: BackendReader, run: Run, settle: float) -> None:
     """Every traced step is stored exactly once; on failure, say how many were lost and what
     the SDK did (refusals, exports stored, what flush() returned)."""
     try:
