@@ -26,6 +26,8 @@ from emulator.llm.replies import (
 )
 from emulator.llm.scripted import scripted_choices, scripted_deltas, scripted_reply
 from emulator.llm.sse import merge, prime_all
+from emulator.llm.tool_replies import tool_choice, tool_deltas
+from emulator.llm.tools import read_reply
 from emulator.llm.validation import ChatRequest
 
 JSON = dict[str, Any]
@@ -46,16 +48,17 @@ class ChatEngine:
         window = self.backend.context_window
         wanted = request.max_tokens
         budget = wanted if wanted is not None else max(self.default_max_tokens, 0)
+        messages = [m.as_json() for m in request.messages]
+        if request.tool_plan is not None:
+            messages = request.tool_plan.with_instructions(messages)
         upper_bound = (
-            request.content_bytes()
-            + _TEMPLATE_BYTES_PER_MESSAGE * len(request.messages)
+            sum(len(str(m["content"]).encode()) + len(m["role"]) for m in messages)
+            + _TEMPLATE_BYTES_PER_MESSAGE * len(messages)
             + _TEMPLATE_BYTES_FIXED
         )
         prompt_tokens: int | None = None
         if script is not None or upper_bound + budget > window:
-            prompt_tokens = await self.backend.count_prompt_tokens(
-                [m.as_json() for m in request.messages]
-            )
+            prompt_tokens = await self.backend.count_prompt_tokens(messages)
             asked = wanted or 0
             if prompt_tokens + asked > window or prompt_tokens >= window:
                 raise context_length_exceeded(window, prompt_tokens, asked)
@@ -63,7 +66,7 @@ class ChatEngine:
         if max_tokens is None and self.default_max_tokens > 0:
             room = window - (prompt_tokens or 0)
             max_tokens = min(self.default_max_tokens, room)
-        return Prepared(request, max_tokens, prompt_tokens, script)
+        return Prepared(request, max_tokens, prompt_tokens, script, messages=messages)
 
     # --- whole replies ------------------------------------------------------------------
     async def complete(self, prepared: Prepared) -> ChatCompletion:
@@ -93,6 +96,10 @@ class ChatEngine:
             choice = reply["choices"][0]
             message = choice.get("message") or {}
             self._add_usage(prepared.usage, reply.get("usage"), first=index == 0)
+            if prepared.request.tool_plan is not None:
+                text = str(message.get("content") or "")
+                choices.append(tool_choice(index, read_reply(text), choice.get("finish_reason")))
+                continue
             choices.append(
                 cc.Choice(
                     index=index,
@@ -122,6 +129,10 @@ class ChatEngine:
 
     async def _generated_deltas(self, prepared: Prepared, index: int) -> AsyncIterator[Delta]:
         payload = self._payload(prepared, index, stream=True)
+        if prepared.request.tool_plan is not None:
+            async for piece in tool_deltas(self._tool_stream(prepared, payload, index), index):
+                yield piece
+            return
         async for chunk in self.backend.chat_stream(payload):
             if chunk.get("usage"):
                 self._add_usage(prepared.usage, chunk["usage"], first=index == 0)
@@ -135,10 +146,21 @@ class ChatEngine:
                 if finish:
                     yield Delta(index=index, finish_reason=finish_reason(finish))
 
+    async def _tool_stream(
+        self, prepared: Prepared, payload: JSON, index: int
+    ) -> AsyncIterator[tuple[str, str | None]]:
+        """(generated text, finish reason) pieces of one choice, usage counted."""
+        async for chunk in self.backend.chat_stream(payload):
+            if chunk.get("usage"):
+                self._add_usage(prepared.usage, chunk["usage"], first=index == 0)
+            for choice in chunk.get("choices") or ():
+                content = (choice.get("delta") or {}).get("content") or ""
+                yield content, choice.get("finish_reason")
+
     # --- helpers ------------------------------------------------------------------------
     def _payload(self, prepared: Prepared, index: int, *, stream: bool) -> JSON:
         request = prepared.request
-        payload: JSON = {"messages": [m.as_json() for m in request.messages]}
+        payload: JSON = {"messages": prepared.messages}
         if prepared.max_tokens is not None:
             payload["max_tokens"] = prepared.max_tokens
         optional = {
@@ -153,7 +175,12 @@ class ChatEngine:
             payload["stop"] = list(request.stop)
         if request.seed is not None:
             payload["seed"] = request.seed + index
-        if request.logprobs:
+        if request.tool_plan is not None:
+            # the reply is the tool-call JSON: the tool schema replaces any response_format,
+            # and logprobs of its JSON tokens would not describe the message
+            payload.pop("response_format", None)
+            payload["json_schema"] = request.tool_plan.schema()
+        elif request.logprobs:
             payload["logprobs"] = True
             payload["top_logprobs"] = request.top_logprobs or 0
         if stream:

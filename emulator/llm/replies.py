@@ -73,6 +73,8 @@ class Prepared:
     max_tokens: int | None
     prompt_tokens: int | None
     script: Script | None = None
+    #: the messages the model is given (with the tool instructions when tools are offered)
+    messages: list[dict[str, Any]] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     id: str = field(default_factory=lambda: new_id("chatcmpl-"))
     created: int = field(default_factory=lambda: int(time.time()))

@@ -18,6 +18,7 @@ from openai.types.chat import completion_create_params
 from pydantic import TypeAdapter, ValidationError
 
 from emulator.llm.errors import OpenAIError, invalid_param, malformed_json
+from emulator.llm.tools import ToolPlan, render_call, tool_plan
 
 JSON = dict[str, Any]
 
@@ -77,9 +78,8 @@ class ChatRequest:
     top_logprobs: int | None = None
     response_format: JSON | None = None
     tools: tuple[JSON, ...] = field(default=())
-
-    def content_bytes(self) -> int:
-        return sum(len(m.content.encode()) + len(m.role) for m in self.messages)
+    #: how the model may use ``tools`` (None: it answers in text)
+    tool_plan: ToolPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,8 @@ def parse_chat_request(body: JSON) -> ChatRequest:
             "length 1, but got an empty array instead.",
             code="empty_array",
         )
-    messages, last_user = _plain_messages(messages_in)
+    plan = tool_plan(params.get("tools") or (), params.get("tool_choice"))
+    messages, last_user = _plain_messages(messages_in, calls_as_json=plan is not None)
 
     n = _int_range(params, "n", 1, MAX_N) or 1
     max_tokens = _int_range(params, "max_completion_tokens", 1, None)
@@ -189,27 +190,41 @@ def parse_chat_request(body: JSON) -> ChatRequest:
         top_logprobs=top_logprobs,
         response_format=_response_format(params.get("response_format")),
         tools=tuple(params.get("tools") or ()),
+        tool_plan=plan,
     )
 
 
-def _plain_messages(messages: list[JSON]) -> tuple[tuple[ChatMessage, ...], str | None]:
-    """Text-only messages for the chat template; images, audio and files are refused."""
+def _plain_messages(
+    messages: list[JSON], *, calls_as_json: bool
+) -> tuple[tuple[ChatMessage, ...], str | None]:
+    """Text-only messages for the chat template; images, audio and files are refused.
+
+    Earlier tool calls are written the way the model writes one when it may call tools again
+    (``calls_as_json``), else as a plain sentence: SmolLM2 copies the shape of its earlier
+    turns, and a reply meant as text should not come out as call JSON. A tool result names
+    the function it answers."""
     out: list[ChatMessage] = []
     last_user: str | None = None
+    called: dict[str, str] = {}
     for i, message in enumerate(messages):
         role = str(message["role"])
         text = _text_of(message.get("content"), f"messages[{i}].content")
         if role == "assistant":
-            calls = message.get("tool_calls") or []
-            rendered = [
-                f"[call {c['function']['name']}({c['function']['arguments']})]"
-                for c in calls
-                if c.get("type") == "function"
-            ]
-            text = "\n".join([text, *rendered]) if text else "\n".join(rendered)
+            functions = [c for c in message.get("tool_calls") or [] if c.get("type") == "function"]
+            pairs = [(c["function"]["name"], c["function"]["arguments"]) for c in functions]
+            called.update((c["id"], c["function"]["name"]) for c in functions)
             if message.get("function_call"):
                 call = message["function_call"]
-                text = f"{text}\n[call {call['name']}({call['arguments']})]".strip()
+                pairs.append((call["name"], call["arguments"]))
+            rendered = [
+                render_call(name, arguments)
+                if calls_as_json
+                else f"Calling {name} with {arguments}."
+                for name, arguments in pairs
+            ]
+            text = "\n".join([t for t in (text, *rendered) if t])
+        elif role == "tool" and not calls_as_json and message.get("tool_call_id") in called:
+            text = f"{called[message['tool_call_id']]} returned: {text}"
         mapped = {"developer": "system", "function": "tool"}.get(role, role)
         out.append(ChatMessage(role=mapped, content=text))
         if role == "user":

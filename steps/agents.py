@@ -1,0 +1,42 @@
+"""Agents that call tools: the model asks for a tool, the agent runs it, the model answers."""
+
+from __future__ import annotations
+
+from pytest_bdd import parsers, then, when
+
+from support.flows import agent
+from support.llm import ModelTarget
+from support.projects import Project
+from support.runs import Run, Tracers
+from support.stored import Stored
+
+
+@when(
+    parsers.parse(
+        "the stock desk agent answers a customer's question about a product, "
+        "with the model's replies {replies}"
+    ),
+    target_fixture="run",
+)
+def agent_answers(tracers: Tracers, project: Project, model: ModelTarget, replies: str) -> Run:
+    return agent.ask_the_agent(tracers, project, model, stream=agent.streamed(replies))
+
+
+@then(parsers.parse('the "{loop}" loop holds these steps, in this order:'))
+def loop_holds(stored: Stored, loop: str, datatable: list[list[str]]) -> None:
+    agent.loop_kinds(stored, loop, [row[0] for row in datatable[1:]])
+
+
+@then("the tool that ran is the one the model asked for, with exactly the model's arguments")
+def asked_tool_ran(stored: Stored, run: Run) -> None:
+    agent.asked_tool_ran(stored, run)
+
+
+@then("the next model call was sent the tool's result")
+def result_sent_back(stored: Stored, run: Run) -> None:
+    agent.result_sent_back(stored, run)
+
+
+@then("the agent's answer is recorded as the app received it")
+def final_answer(stored: Stored, run: Run) -> None:
+    agent.final_answer(stored, run)

@@ -1,0 +1,68 @@
+"""Distributed tracing: a request that crosses the storefront and the inventory service, two
+real processes, and how it lands in HoneyHive."""
+
+from __future__ import annotations
+
+from pytest_bdd import then, when
+
+from support.backend import BackendReader
+from support.config import Config
+from support.flows import distributed
+from support.llm import ModelTarget
+from support.projects import Project
+from support.runs import Run, Tracers
+from support.stored import Stored
+from support.teardown import Teardown
+
+
+@when("the storefront places an order that the inventory service reserves", target_fixture="run")
+def order_reserved(
+    tracers: Tracers, project: Project, model: ModelTarget, config: Config, teardown: Teardown
+) -> Run:
+    return distributed.order_across_services(tracers, project, model, config, teardown)
+
+
+@when(
+    "the storefront places an order that the inventory service reserves, "
+    "its call to the service traced as a block of code",
+    target_fixture="run",
+)
+def order_reserved_from_block(
+    tracers: Tracers, project: Project, model: ModelTarget, config: Config, teardown: Teardown
+) -> Run:
+    return distributed.order_across_services(
+        tracers, project, model, config, teardown, call_style="block"
+    )
+
+
+@when(
+    "the storefront places an order for a product the inventory service has no record of",
+    target_fixture="run",
+)
+def order_for_unknown_product(
+    tracers: Tracers, project: Project, model: ModelTarget, config: Config, teardown: Teardown
+) -> Run:
+    return distributed.order_across_services(
+        tracers, project, model, config, teardown, known_product=False
+    )
+
+
+@then("every step of both services is stored in the storefront's session")
+def in_one_session(reader: BackendReader, run: Run) -> None:
+    distributed.one_session(reader, run)
+
+
+@then("each step of both services is stored exactly once")
+def each_once(stored: Stored, run: Run) -> None:
+    distributed.each_once(stored, run)
+
+
+@then("the steps form one tree, the inventory service's work under the storefront's call to it")
+def one_tree(stored: Stored, run: Run) -> None:
+    distributed.one_tree(stored)
+    distributed.worker_under_call(stored, run)
+
+
+@then("every step names the service and the process that ran it")
+def service_identity(stored: Stored, run: Run) -> None:
+    distributed.worker_identity(stored, run)
