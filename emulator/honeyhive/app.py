@@ -11,11 +11,11 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from .backend import Backend
+from .backend import Backend, Evaluations
 from .errors import ApiError, error_body
 from .faults import FaultBook
 from .middleware import BodyLimit, InjectedFaults, RequestLog
-from .routes import control, events, export, otlp, sessions
+from .routes import control, datapoints, datasets, events, export, metrics, otlp, runs, sessions
 from .store import Store
 from .tenants import Tenants, key_hash
 
@@ -44,9 +44,10 @@ def create_app(settings: Settings) -> FastAPI:
         description="A HoneyHive-compatible backend for offline acceptance runs.",
     )
     app.state.backend = Backend(store, tenants, faults)
+    app.state.evaluations = Evaluations(store)
     app.state.control_token = settings.control_token
     app.state.max_body_bytes = settings.max_body_bytes
-    for module in (sessions, otlp, events, export):
+    for module in (sessions, otlp, events, export, datasets, datapoints, runs, metrics):
         app.include_router(module.router)
     app.include_router(control.router)
     app.include_router(control.guarded)

@@ -4,18 +4,35 @@ routes can do. Routes parse and serialise; everything they change or read goes t
 
 from __future__ import annotations
 
+import math
+import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from . import otlp
-from .errors import BadRequest, NotFound
+from . import experiments, otlp
+from .errors import BadRequest, Conflict, NotFound
 from .events import ENRICHMENT_FIELDS, session_id_of, span_to_event
 from .faults import FaultBook
-from .query import DateRange, Filter, project, pushdown
-from .schemas import BatchBody, EventFields, SessionFields, UpdateEventBody
-from .store import NewEvent, Store
+from .query import DateRange, Filter, project, pushdown, to_epoch_ms
+from .schemas import (
+    AddDatapointsBody,
+    BatchBody,
+    CreateMetricBody,
+    CreateRunBody,
+    DatapointFields,
+    DatapointMappingBody,
+    DatasetFields,
+    EventFields,
+    MetricFields,
+    RunFields,
+    SessionFields,
+    UpdateEventBody,
+)
+from .store import NewEvent, RecordKind, Records, RecordStore, Store
 from .tenants import ORG_ID, WORKSPACE_ID, Tenant, Tenants
 
 
@@ -278,3 +295,503 @@ def _blank_event(tenant: Tenant, event_id: str, session_id: str) -> dict[str, An
     for name in ENRICHMENT_FIELDS:
         doc[name] = {}
     return doc
+
+
+# ---- datasets, datapoints, runs, metrics ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunQuery:
+    """GET /v1/runs: filters, order and page."""
+
+    dataset_id: str | None = None
+    run_ids: list[str] | None = None
+    name: str | None = None
+    status: str | None = None
+    date_range: DateRange | None = None
+    sort_by: str = "created_at"
+    sort_order: str = "desc"
+    page: int = 1
+    limit: int = 20
+
+
+class Evaluations:
+    """Datasets, datapoints, experiment runs and metrics: one method per thing their routes do.
+
+    Records are kept per project (`RecordStore`); the links between them are kept both ways in
+    one transaction (a dataset lists its datapoint ids, a datapoint its `linked_datasets`). Run
+    results are computed on read from the project's stored events (`experiments.py`).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.records = RecordStore(store)
+
+    # ---- datasets ---------------------------------------------------------------------------
+
+    def datasets(
+        self, tenant: Tenant, *, dataset_id: str | None = None, name: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self.records.read(tenant.project_id) as r:
+            found = r.all("datasets")
+        return [
+            d
+            for d in found
+            if (dataset_id is None or d["id"] == dataset_id) and (name is None or d["name"] == name)
+        ]
+
+    def create_dataset(self, tenant: Tenant, body: DatasetFields) -> str:
+        dataset_id, now = _object_id(), _now()
+        with self.records.write(tenant.project_id) as r:
+            members = _unique_ids(body.datapoints or [])
+            _require(r, "datapoints", members, tenant)
+            doc: dict[str, Any] = {
+                "id": dataset_id,
+                "name": body.name or "Untitled Dataset",
+                "description": body.description,
+                "datapoints": [],
+                "created_at": now,
+                "updated_at": now,
+            }
+            r.add("datasets", dataset_id, doc)
+            _relink(r, dataset_id, members)
+        return dataset_id
+
+    def update_dataset(
+        self, tenant: Tenant, dataset_id: str, body: DatasetFields
+    ) -> dict[str, Any]:
+        with self.records.write(tenant.project_id) as r:
+            doc = _found(r, "datasets", dataset_id, tenant)
+            if body.name is not None:
+                doc["name"] = body.name
+            if body.description is not None:
+                doc["description"] = body.description
+            doc["updated_at"] = _now()
+            r.put("datasets", dataset_id, doc)
+            if body.datapoints is not None:
+                members = _unique_ids(body.datapoints)
+                _require(r, "datapoints", members, tenant)
+                _relink(r, dataset_id, members)
+            updated = r.get("datasets", dataset_id)
+        assert updated is not None
+        return updated
+
+    def delete_dataset(self, tenant: Tenant, dataset_id: str) -> None:
+        """The dataset goes; its datapoints stay, unlinked (the spec says nothing of them, and
+        removing one datapoint from a dataset keeps it)."""
+        with self.records.write(tenant.project_id) as r:
+            _found(r, "datasets", dataset_id, tenant)
+            _relink(r, dataset_id, [])
+            r.delete("datasets", dataset_id)
+
+    def add_datapoints(self, tenant: Tenant, dataset_id: str, body: AddDatapointsBody) -> list[str]:
+        mapping = body.mapping
+        for role in ("inputs", "history", "ground_truth"):
+            for key in getattr(mapping, role) or []:
+                if not any(key in item for item in body.data):
+                    raise BadRequest(
+                        f"mapping.{role} names {key!r}, which no object in 'data' has; "
+                        "map the fields the data objects hold"
+                    )
+        docs = [_mapped_datapoint(item, i, mapping) for i, item in enumerate(body.data)]
+        with self.records.write(tenant.project_id) as r:
+            dataset = _found(r, "datasets", dataset_id, tenant)
+            ids = []
+            for doc in docs:
+                doc["linked_datasets"] = []
+                r.add("datapoints", doc["id"], doc)
+                ids.append(doc["id"])
+            _relink(r, dataset_id, [*dataset["datapoints"], *ids])
+        return ids
+
+    def remove_datapoint(self, tenant: Tenant, dataset_id: str, datapoint_id: str) -> None:
+        with self.records.write(tenant.project_id) as r:
+            dataset = _found(r, "datasets", dataset_id, tenant)
+            if datapoint_id not in dataset["datapoints"]:
+                raise NotFound(f"datapoint {datapoint_id!r} is not in dataset {dataset_id!r}")
+            _relink(r, dataset_id, [d for d in dataset["datapoints"] if d != datapoint_id])
+
+    # ---- datapoints -------------------------------------------------------------------------
+
+    def datapoints(
+        self, tenant: Tenant, *, ids: list[str] | None = None, dataset_name: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self.records.read(tenant.project_id) as r:
+            found = r.all("datapoints")
+            if dataset_name is not None:
+                named = [d for d in r.all("datasets") if d["name"] == dataset_name]
+                members = {dp for d in named for dp in d["datapoints"]}
+                found = [d for d in found if d["id"] in members]
+        if ids:
+            wanted = set(ids)
+            found = [d for d in found if d["id"] in wanted]
+        return found
+
+    def datapoint(self, tenant: Tenant, datapoint_id: str) -> dict[str, Any]:
+        with self.records.read(tenant.project_id) as r:
+            return _found(r, "datapoints", datapoint_id, tenant)
+
+    def create_datapoint(self, tenant: Tenant, body: DatapointFields) -> str:
+        now, datapoint_id = _now(), _object_id()
+        doc: dict[str, Any] = {
+            "id": datapoint_id,
+            "inputs": body.inputs or {},
+            "history": body.history or [],
+            "ground_truth": body.ground_truth,
+            "metadata": body.metadata or {},
+            "linked_event": body.linked_event,
+            "linked_datasets": [],
+            "created_at": now,
+            "updated_at": now,
+        }
+        with self.records.write(tenant.project_id) as r:
+            datasets = _unique_ids(body.linked_datasets or [])
+            _require(r, "datasets", datasets, tenant)
+            r.add("datapoints", datapoint_id, doc)
+            for dataset_id in datasets:
+                dataset = _found(r, "datasets", dataset_id, tenant)
+                _relink(r, dataset_id, [*dataset["datapoints"], datapoint_id])
+        return datapoint_id
+
+    def update_datapoint(self, tenant: Tenant, datapoint_id: str, body: DatapointFields) -> None:
+        changes = body.model_dump(exclude_none=True, exclude={"linked_datasets"})
+        if not changes and body.linked_datasets is None:
+            raise BadRequest("nothing to update: send at least one datapoint field")
+        with self.records.write(tenant.project_id) as r:
+            doc = _found(r, "datapoints", datapoint_id, tenant)
+            r.put("datapoints", datapoint_id, {**doc, **changes, "updated_at": _now()})
+            if body.linked_datasets is not None:
+                wanted = _unique_ids(body.linked_datasets)
+                _require(r, "datasets", wanted, tenant)
+                for dataset_id in sorted(set(wanted) | set(doc["linked_datasets"])):
+                    dataset = _found(r, "datasets", dataset_id, tenant)
+                    others = [d for d in dataset["datapoints"] if d != datapoint_id]
+                    keep = [*others, datapoint_id] if dataset_id in wanted else others
+                    _relink(r, dataset_id, keep)
+
+    def delete_datapoint(self, tenant: Tenant, datapoint_id: str) -> None:
+        with self.records.write(tenant.project_id) as r:
+            doc = _found(r, "datapoints", datapoint_id, tenant)
+            for dataset_id in doc["linked_datasets"]:
+                dataset = r.get("datasets", dataset_id)
+                if dataset is not None:
+                    _relink(r, dataset_id, [d for d in dataset["datapoints"] if d != datapoint_id])
+            r.delete("datapoints", datapoint_id)
+
+    # ---- runs -------------------------------------------------------------------------------
+
+    def create_run(self, tenant: Tenant, body: CreateRunBody) -> dict[str, Any]:
+        run_id, now = body.run_id or str(uuid.uuid4()), _now()
+        fields = body.model_dump(exclude_none=True, exclude={"run_id", "dataset_id"})
+        doc: dict[str, Any] = {
+            "id": _object_id(),
+            "run_id": run_id,
+            "name": None,
+            "description": None,
+            "status": "pending",
+            "metadata": {},
+            "results": {},
+            "metrics": {},
+            "event_ids": [],
+            "session_ids": [],
+            "datapoint_ids": [],
+            "configuration": {},
+            "evaluators": [],
+            "passing_ranges": {},
+            "is_active": True,
+            "created_at": now,
+            "updated_at": now,
+            "scope_type": "project",
+            "scope_id": tenant.project_id,
+            "dataset_id": None,
+            "dataset_name": None,
+            **fields,
+        }
+        with self.records.write(tenant.project_id) as r:
+            if body.dataset_id:
+                dataset = r.get("datasets", body.dataset_id)
+                if dataset is None:
+                    raise BadRequest(
+                        f"dataset {body.dataset_id!r} does not exist in project "
+                        f"{tenant.project!r}; name an offline dataset in "
+                        "metadata.offline_dataset_id instead"
+                    )
+                doc.update(dataset_id=dataset["id"], dataset_name=dataset["name"])
+            if not r.add("runs", run_id, doc):
+                raise Conflict(f"run {run_id!r} already exists in project {tenant.project!r}")
+        return doc
+
+    def run(self, tenant: Tenant, run_id: str) -> dict[str, Any]:
+        with self.records.read(tenant.project_id) as r:
+            return _found(r, "runs", run_id, tenant)
+
+    def runs(
+        self, tenant: Tenant, query: RunQuery
+    ) -> tuple[list[dict[str, Any]], dict[str, Any], list[str]]:
+        """One page of the project's runs, its pagination, and the metrics they scored."""
+        with self.records.read(tenant.project_id) as r:
+            every = r.all("runs")
+        wanted = set(query.run_ids or [])
+        hits = [
+            run
+            for run in every
+            if (query.dataset_id is None or run.get("dataset_id") == query.dataset_id)
+            and (not wanted or run["run_id"] in wanted)
+            and (query.name is None or run.get("name") == query.name)
+            and (query.status is None or run.get("status") == query.status)
+            and (query.date_range is None or query.date_range.matches(_dated(run)))
+        ]
+        hits.sort(key=lambda run: str(run.get(query.sort_by) or ""))
+        if query.sort_order == "desc":
+            hits.reverse()
+        pages = max(1, math.ceil(len(hits) / query.limit))
+        window = hits[(query.page - 1) * query.limit : query.page * query.limit]
+        events = self.store.events(tenant.project_id) if window else []
+        names = sorted({name for run in window for name in experiments.metric_names(run, events)})
+        pagination = {
+            "page": query.page,
+            "limit": query.limit,
+            "total": len(hits),
+            "total_unfiltered": len(every),
+            "total_pages": pages,
+            "has_next": query.page < pages,
+            "has_prev": query.page > 1,
+        }
+        return window, pagination, names
+
+    def update_run(self, tenant: Tenant, run_id: str, body: RunFields) -> dict[str, Any]:
+        """Replace the fields sent; `metadata`, `results` and `configuration` are merged."""
+        changes = body.model_dump(exclude_none=True)
+        if not changes:
+            raise BadRequest("nothing to update: send at least one run field")
+        with self.records.write(tenant.project_id) as r:
+            doc = _found(r, "runs", run_id, tenant)
+            for key, value in changes.items():
+                merge = key in ("metadata", "results", "configuration")
+                doc[key] = {**doc.get(key, {}), **value} if merge else value
+            doc["updated_at"] = _now()
+            r.put("runs", run_id, doc)
+        return doc
+
+    def delete_run(self, tenant: Tenant, run_id: str) -> None:
+        """The run record goes; its sessions are events of the project and stay."""
+        with self.records.write(tenant.project_id) as r:
+            if not r.delete("runs", run_id):
+                raise NotFound(f"run {run_id!r} not found in project {tenant.project!r}")
+
+    def run_result(
+        self, tenant: Tenant, run_id: str, *, function: str, filters: list[Filter]
+    ) -> dict[str, Any]:
+        run = self.run(tenant, run_id)
+        events = self.store.events(tenant.project_id)
+        return experiments.summary(run, events, self._judging(tenant, [run], function, filters))
+
+    def run_metrics(
+        self, tenant: Tenant, run_id: str, *, filters: list[Filter], date_range: DateRange | None
+    ) -> list[dict[str, Any]]:
+        run = self.run(tenant, run_id)
+        events = self.store.events(tenant.project_id)
+        if date_range is not None:
+            events = [
+                e for e in events if e.get("event_type") == "session" or date_range.matches(e)
+            ]
+        return experiments.event_metrics(run, events, self._judging(tenant, [], "average", filters))
+
+    def compare_runs(
+        self, tenant: Tenant, new_id: str, old_id: str, *, function: str, filters: list[Filter]
+    ) -> dict[str, Any]:
+        new, old = self.run(tenant, new_id), self.run(tenant, old_id)
+        events = self.store.events(tenant.project_id)
+        judging = self._judging(tenant, [new, old], function, filters)
+        return experiments.compare(new, old, events, judging)
+
+    def compare_events(
+        self,
+        tenant: Tenant,
+        new_id: str,
+        old_id: str,
+        *,
+        event_name: str | None,
+        event_type: str | None,
+        filters: list[Filter],
+        limit: int,
+        page: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        new, old = self.run(tenant, new_id), self.run(tenant, old_id)
+        pairs = experiments.comparable_events(
+            new,
+            old,
+            self.store.events(tenant.project_id),
+            event_name=event_name,
+            event_type=event_type,
+            keep=_keeper(filters),
+        )
+        return pairs[(page - 1) * limit : page * limit], len(pairs)
+
+    def _judging(
+        self, tenant: Tenant, runs: list[dict[str, Any]], function: str, filters: list[Filter]
+    ) -> experiments.Judging:
+        """Passing ranges: the project's metric thresholds, overridden by the runs' own."""
+        with self.records.read(tenant.project_id) as r:
+            metrics = r.all("metrics")
+        ranges = {
+            m["name"]: experiments.Range(t.get("min"), t.get("max"), t.get("pass_when"))
+            for m in metrics
+            if isinstance(t := m.get("threshold"), dict)
+        }
+        for run in runs:
+            for name, given in (run.get("passing_ranges") or {}).items():
+                ranges[name] = experiments.Range(given.get("min"), given.get("max"))
+        return experiments.Judging(
+            function=function,
+            ranges=ranges,
+            metric_types={m["name"]: m["type"] for m in metrics},
+            keep=_keeper(filters),
+        )
+
+    # ---- metrics ----------------------------------------------------------------------------
+
+    def metrics(
+        self, tenant: Tenant, *, metric_type: str | None = None, metric_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self.records.read(tenant.project_id) as r:
+            found = r.all("metrics")
+        return [
+            m
+            for m in found
+            if (metric_type is None or m["type"] == metric_type)
+            and (metric_id is None or m["id"] == metric_id)
+        ]
+
+    def create_metric(self, tenant: Tenant, body: CreateMetricBody) -> str:
+        doc = {
+            "description": "",
+            "return_type": "float",
+            "enabled_in_prod": False,
+            "needs_ground_truth": False,
+            "sampling_percentage": 10,
+            "filters": {"filterArray": []},
+            **body.model_dump(exclude_none=True),
+            "id": _object_id(),
+            "created_at": _now(),
+            "updated_at": None,
+        }
+        _check_metric(doc)
+        with self.records.write(tenant.project_id) as r:
+            if any(m["name"] == body.name for m in r.all("metrics")):
+                raise Conflict(
+                    f"a metric named {body.name!r} already exists in project {tenant.project!r}"
+                )
+            r.add("metrics", doc["id"], doc)
+        return str(doc["id"])
+
+    def update_metric(self, tenant: Tenant, metric_id: str, body: MetricFields) -> None:
+        changes = body.model_dump(exclude_none=True, exclude={"id"})
+        if not changes:
+            raise BadRequest("nothing to update: send at least one metric field besides its id")
+        with self.records.write(tenant.project_id) as r:
+            doc = {**_found(r, "metrics", metric_id, tenant), **changes, "updated_at": _now()}
+            _check_metric(doc)
+            clash = [
+                m for m in r.all("metrics") if m["name"] == doc["name"] and m["id"] != metric_id
+            ]
+            if clash:
+                raise Conflict(
+                    f"a metric named {doc['name']!r} already exists in project {tenant.project!r}"
+                )
+            r.put("metrics", metric_id, doc)
+
+    def delete_metric(self, tenant: Tenant, metric_id: str) -> None:
+        with self.records.write(tenant.project_id) as r:
+            if not r.delete("metrics", metric_id):
+                raise NotFound(f"metric {metric_id!r} not found in project {tenant.project!r}")
+
+
+def _object_id() -> str:
+    """HoneyHive's dataset, datapoint and metric ids are 24-hex (MongoDB ObjectIds)."""
+    return secrets.token_hex(12)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _unique_ids(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _found(r: Records, kind: RecordKind, record_id: str, tenant: Tenant) -> dict[str, Any]:
+    doc = r.get(kind, record_id)
+    if doc is None:
+        raise NotFound(f"{kind[:-1]} {record_id!r} not found in project {tenant.project!r}")
+    return doc
+
+
+def _require(r: Records, kind: RecordKind, ids: list[str], tenant: Tenant) -> None:
+    missing = [i for i in ids if r.get(kind, i) is None]
+    if missing:
+        raise BadRequest(f"{kind} {missing} do not exist in project {tenant.project!r}")
+
+
+def _relink(r: Records, dataset_id: str, members: list[str]) -> None:
+    """Make `members` the dataset's datapoints, and each datapoint's `linked_datasets` agree."""
+    dataset = r.get("datasets", dataset_id)
+    before = set(dataset["datapoints"]) if dataset is not None else set()
+    members = _unique_ids(members)
+    for datapoint_id in before ^ set(members):
+        doc = r.get("datapoints", datapoint_id)
+        if doc is None:
+            continue
+        linked = [d for d in doc["linked_datasets"] if d != dataset_id]
+        if datapoint_id in members:
+            linked.append(dataset_id)
+        r.put("datapoints", datapoint_id, {**doc, "linked_datasets": linked})
+    if dataset is not None:
+        r.put("datasets", dataset_id, {**dataset, "datapoints": members, "updated_at": _now()})
+
+
+def _mapped_datapoint(
+    item: dict[str, Any], index: int, mapping: DatapointMappingBody
+) -> dict[str, Any]:
+    """A datapoint from one object of `data`: the mapped fields become its inputs, history and
+    ground truth; the others its metadata."""
+    inputs_keys, truth_keys = mapping.inputs or [], mapping.ground_truth or []
+    history_keys = mapping.history or []
+    history: list[dict[str, Any]] = []
+    for key in history_keys:
+        value = item.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
+            raise BadRequest(f"data[{index}].{key}: a history field must hold a list of objects")
+        history.extend(value)
+    mapped = {*inputs_keys, *truth_keys, *history_keys}
+    now = _now()
+    return {
+        "id": _object_id(),
+        "inputs": {k: item[k] for k in inputs_keys if k in item},
+        "history": history,
+        "ground_truth": {k: item[k] for k in truth_keys if k in item} if truth_keys else None,
+        "metadata": {k: v for k, v in item.items() if k not in mapped},
+        "linked_event": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _check_metric(doc: dict[str, Any]) -> None:
+    if doc["type"] == "LLM" and not (doc.get("model_provider") and doc.get("model_name")):
+        raise BadRequest("an LLM metric needs model_provider and model_name")
+    if doc["type"] == "COMPOSITE" and not doc.get("child_metrics"):
+        raise BadRequest("a COMPOSITE metric needs child_metrics")
+
+
+def _dated(run: dict[str, Any]) -> dict[str, Any]:
+    """A run as a dateRange sees it: created_at as the start time."""
+    return {"start_time": to_epoch_ms(run.get("created_at"))}
+
+
+def _keeper(filters: list[Filter]) -> Callable[[dict[str, Any]], bool] | None:
+    if not filters:
+        return None
+    return lambda event: all(f.matches(event) for f in filters)

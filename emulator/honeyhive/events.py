@@ -14,6 +14,7 @@ their parents, so nothing here depends on arrival order.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -30,6 +31,7 @@ ENRICHMENT_FIELDS = (
     "user_properties",
 )
 EVENT_TYPES = ("session", "model", "chain", "tool")
+_ENRICHMENT_SET = frozenset(ENRICHMENT_FIELDS)
 _BOOKKEEPING = {
     "honeyhive.session_id",
     "honeyhive.project",
@@ -44,9 +46,17 @@ _BOOKKEEPING = {
 _ID_NAMESPACE = uuid.UUID("6f1d7a4e-8f7e-4c1b-9d55-7f2b0c3e9a10")
 
 
+_ID_PREFIX = _ID_NAMESPACE.bytes
+
+
 def span_event_id(trace_id: str, span_id: str) -> str:
-    """A stable event id for a span that did not name its own."""
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{trace_id}:{span_id}"))
+    """A stable event id for a span that did not name its own: the UUIDv5 of `trace:span` in
+    the emulator's namespace (`uuid.uuid5`, spelled out: it is on every span's path)."""
+    digest = bytearray(hashlib.sha1(_ID_PREFIX + f"{trace_id}:{span_id}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def session_id_of(span: Span) -> str | None:
@@ -65,9 +75,11 @@ def span_to_event(span: Span, *, project: str, project_id: str, session_id: str)
             continue
         field, _, path = key.partition(".")
         target = field.removeprefix("honeyhive_")
-        if field.startswith("honeyhive_") and target in ENRICHMENT_FIELDS:
-            if path:
+        if target in _ENRICHMENT_SET and field.startswith("honeyhive_"):
+            if "." in path:
                 _put(event[target], path.split("."), value)
+            elif path:
+                event[target][path] = value
             elif isinstance(value, str):
                 _merge_json_object(event[target], value)
             continue
@@ -150,7 +162,12 @@ _CONFIG_KEYS = {
 }
 
 
+_MODEL_PREFIXES = ("llm.", "gen_ai.")  # every key below starts with one of them
+
+
 def _map_model_attribute(event: dict[str, Any], key: str, value: Any) -> bool:
+    if not key.startswith(_MODEL_PREFIXES):
+        return False
     if key in _TOKEN_KEYS:
         event["metadata"][_TOKEN_KEYS[key]] = value
         return True
@@ -206,16 +223,54 @@ def _merge_json_object(target: dict[str, Any], raw: str) -> None:
 def _lists_from_indexes(event: dict[str, Any]) -> None:
     """`{"0": a, "1": b}` nodes (flattened lists) become `[a, b]`, recursively."""
     for field in ENRICHMENT_FIELDS:
-        event[field] = {k: _listify(v) for k, v in event[field].items()}
+        node = event[field]
+        if node:
+            event[field] = {k: _listify(v) if isinstance(v, dict) else v for k, v in node.items()}
+    for message in _messages(event["inputs"].get("chat_history")):
+        _gather_tool_calls(message)
     messages = event["outputs"].pop("messages", None)
+    for message in _messages(messages):
+        _gather_tool_calls(message)
     if isinstance(messages, list) and messages:
         last = messages[-1]
         event["outputs"].setdefault("role", last.get("role") if isinstance(last, dict) else None)
         event["outputs"].setdefault(
             "content", last.get("content") if isinstance(last, dict) else last
         )
+        if isinstance(last, dict) and last.get("tool_calls"):
+            event["outputs"].setdefault("tool_calls", last["tool_calls"])
         if len(messages) > 1:
             event["outputs"]["messages"] = messages
+
+
+def _messages(node: Any) -> list[dict[str, Any]]:
+    return [m for m in node if isinstance(m, dict)] if isinstance(node, list) else []
+
+
+_TOOL_CALLS = "tool_calls."
+
+
+def _gather_tool_calls(message: dict[str, Any]) -> None:
+    """OpenInference's flat `tool_calls.N.tool_call.function.name|arguments` and `...id` keys of
+    a message become OpenAI's `tool_calls: [{id, type, function: {name, arguments}}]`."""
+    calls: dict[int, dict[str, Any]] = {}
+    for key in [k for k in message if k.startswith(_TOOL_CALLS)]:
+        index, _, attr = key[len(_TOOL_CALLS) :].partition(".")
+        if not index.isdigit():
+            continue
+        calls.setdefault(int(index), {})[attr.removeprefix("tool_call.")] = message.pop(key)
+    if calls:
+        message["tool_calls"] = [
+            {
+                "id": call.get("id"),
+                "type": "function",
+                "function": {
+                    "name": call.get("function.name"),
+                    "arguments": call.get("function.arguments"),
+                },
+            }
+            for _, call in sorted(calls.items())
+        ]
 
 
 def _listify(node: Any) -> Any:

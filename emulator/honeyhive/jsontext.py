@@ -14,15 +14,22 @@ from .errors import BadRequest
 MAX_DEPTH = 200
 
 
-def loads(raw: bytes | str) -> Any:
+def loads(raw: bytes | str, *, check_depth: bool = True) -> Any:
+    """Parse; `check_depth=False` leaves the nesting check to the caller (`check_depth(doc)`),
+    for a caller that can tell a shallow document more cheaply."""
     try:
         doc = json.loads(raw, parse_constant=_constant, parse_float=_float)
     except RecursionError as exc:
         raise BadRequest(f"malformed JSON body: nested too deep (limit {MAX_DEPTH})") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest(f"malformed JSON body: {exc}") from exc
-    _check_depth(doc)
+    if check_depth:
+        _check_depth(doc)
     return doc
+
+
+def check_depth(doc: Any) -> None:
+    _check_depth(doc)
 
 
 def _constant(name: str) -> Any:
@@ -38,7 +45,8 @@ def _float(text: str) -> float:
 
 def _check_depth(doc: Any) -> None:
     """Breadth-first, so a deep document cannot exhaust the stack here either."""
-    level: list[Any] = [doc] if isinstance(doc, dict | list) else []
+    containers = (dict, list)  # a tuple: `dict | list` would build a union on every test
+    level: list[Any] = [doc] if isinstance(doc, containers) else []
     depth = 0
     while level:
         depth += 1
@@ -48,5 +56,5 @@ def _check_depth(doc: Any) -> None:
             child
             for node in level
             for child in (node.values() if isinstance(node, dict) else node)
-            if isinstance(child, dict | list)
+            if isinstance(child, containers)
         ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 from honeyhive._generated import models as hh
+from honeyhive.experiments import models as summary
 from pydantic import BaseModel
 
 
@@ -31,3 +32,39 @@ BatchCreated = hh.PostEventBatchResponse
 EventsPage = hh.ExportEventsResponse
 OneEvent = hh.GetEventResponse
 SessionEvent = hh.LegacyEvent
+
+# ---- datasets, datapoints, runs, metrics ------------------------------------------------------
+
+DatasetsPage = hh.GetDatasetsResponse
+DatasetCreated = hh.CreateDatasetResponse
+DatasetUpdated = hh.UpdateDatasetResponse
+DatasetDeleted = hh.DeleteDatasetResponse
+DatapointsAdded = hh.AddDatapointsResponse
+DatapointRemoved = hh.RemoveDatapointResponse
+DatapointsPage = hh.GetDatapointsResponse
+OneDatapoint = hh.GetDatapointResponse
+DatapointCreated = hh.CreateDatapointResponse
+DatapointUpdated = hh.UpdateDatapointResponse
+DatapointDeleted = hh.DeleteDatapointResponse
+RunCreated = hh.PostExperimentRunResponse
+OneRun = hh.GetExperimentRunResponse
+RunsPage = hh.GetExperimentRunsResponse
+RunUpdated = hh.PutExperimentRunResponse
+RunDeleted = hh.DeleteExperimentRunResponse
+RunMetrics = hh.GetExperimentRunMetricsResponse
+RunComparison = hh.GetExperimentRunCompareResponse
+ComparedEvents = hh.GetExperimentCompareEventsResponse
+MetricsPage = hh.GetMetricsResponse
+MetricCreated = hh.CreateMetricResponse
+MetricUpdated = hh.UpdateMetricResponse
+MetricDeleted = hh.DeleteMetricResponse
+
+
+def run_result(data: dict[str, Any]) -> JSONResponse:
+    """A run's result is read twice by the SDK: through the generated model, then by
+    `experiments.get_run_result` into its own models (`AggregatedMetrics`, `DatapointResult`);
+    the reply must satisfy both."""
+    summary.AggregatedMetrics.model_validate(data["metrics"])
+    for datapoint in data["datapoints"]:
+        summary.DatapointResult.model_validate(datapoint)
+    return reply(hh.GetExperimentRunResultResponse, data)

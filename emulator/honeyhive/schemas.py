@@ -8,7 +8,7 @@ naming the field.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -140,3 +140,138 @@ class FaultsBody(_Strict):
 class IngestDelayBody(_Strict):
     project: str | None = None
     seconds: float = Field(ge=0, le=3600)
+
+
+# ---- datasets, datapoints, runs, metrics ----------------------------------------------------
+# Unknown keys are refused here too: on a create or an update a misspelt field would otherwise
+# be lost without a word. Limits follow HoneyHive's data-plane spec (v1.2.1).
+
+Id = Annotated[str, Field(min_length=1)]
+RunStatus = Literal["pending", "completed", "failed", "cancelled", "running"]
+MetricType = Literal["PYTHON", "LLM", "HUMAN", "COMPOSITE"]
+ReturnType = Literal["float", "boolean", "string", "categorical"]
+
+
+class DatasetFields(_Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = None
+    datapoints: list[Id] | None = None
+
+
+class LegacyDatasetUpdate(DatasetFields):
+    dataset_id: Id
+
+
+class DatapointMappingBody(_Strict):
+    inputs: list[str] | None = None
+    history: list[str] | None = None
+    ground_truth: list[str] | None = None
+
+
+class AddDatapointsBody(_Strict):
+    data: list[Obj] = Field(min_length=1)
+    mapping: DatapointMappingBody
+
+
+class DatapointFields(_Strict):
+    inputs: Obj | None = None
+    history: list[Obj] | None = None
+    ground_truth: Obj | None = None
+    metadata: Obj | None = None
+    linked_event: str | None = None
+    linked_datasets: list[Id] | None = None
+
+
+class PassingRangeBody(_Strict):
+    min: float | None = None
+    max: float | None = None
+
+
+class RunFields(_Strict):
+    name: str | None = None
+    description: str | None = None
+    status: RunStatus | None = None
+    metadata: Obj | None = None
+    results: Obj | None = None
+    event_ids: list[str] | None = None
+    configuration: Obj | None = None
+    evaluators: list[Any] | None = None
+    session_ids: list[str] | None = None
+    datapoint_ids: list[Id] | None = None
+    passing_ranges: dict[str, PassingRangeBody] | None = None
+
+
+class CreateRunBody(RunFields):
+    run_id: Id | None = None
+    dataset_id: str | None = None
+
+
+class MetricFilter(_Strict):
+    field: str = Field(min_length=1)
+    operator: Literal[
+        "exists",
+        "not exists",
+        "is",
+        "is not",
+        "contains",
+        "not contains",
+        "greater than",
+        "less than",
+        "after",
+        "before",
+    ]
+    value: str | float | bool | None
+    type: Literal["string", "number", "boolean", "datetime"]
+
+
+class MetricFilters(_Strict):
+    filterArray: list[MetricFilter]
+
+
+class Threshold(_Strict):
+    min: float | None = None
+    max: float | None = None
+    pass_when: bool | float | None = None
+    passing_categories: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None, min_length=1
+    )
+
+
+class MetricCategory(_Strict):
+    category: str
+    score: float | None
+
+
+class ChildMetric(_Strict):
+    id: str | None = None
+    name: str
+    weight: float
+    scale: int | None = None
+
+
+class MetricFields(_Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    type: MetricType | None = None
+    criteria: str | None = Field(default=None, min_length=1)
+    description: str | None = None
+    return_type: ReturnType | None = None
+    enabled_in_prod: bool | None = None
+    needs_ground_truth: bool | None = None
+    sampling_percentage: float | None = Field(default=None, ge=0, le=100)
+    model_provider: str | None = None
+    model_name: str | None = None
+    scale: int | None = Field(default=None, gt=0)
+    threshold: Threshold | None = None
+    categories: list[MetricCategory] | None = Field(default=None, min_length=1)
+    child_metrics: list[ChildMetric] | None = Field(default=None, min_length=1)
+    filters: MetricFilters | None = None
+
+
+class CreateMetricBody(MetricFields):
+    name: str = Field(min_length=1, max_length=200)
+    type: MetricType
+    criteria: str = Field(min_length=1)
+
+
+class LegacyMetricUpdate(MetricFields):
+    id: Id

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .events import span_event_id
 
@@ -51,7 +51,9 @@ CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (project_id, event_id)
 );
 CREATE INDEX IF NOT EXISTS events_by_session ON events (project_id, session_id);
-CREATE INDEX IF NOT EXISTS events_by_span ON events (project_id, trace_id, span_id);
+-- no query looks events up by span (the tree is built from a session's rows): an index on
+-- (project_id, trace_id, span_id) only cost every insert, so databases made before drop it
+DROP INDEX IF EXISTS events_by_span;
 """
 
 
@@ -81,6 +83,12 @@ class Store:
         self._db.row_factory = sqlite3.Row
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
+            # checkpoint every 16 MiB of log instead of SQLite's 4 MiB (a 512-span export
+            # writes ~1.5 MiB): fewer copies back into the database. Much larger made small
+            # commits slower (syncing a log file that keeps growing). Every commit still syncs
+            # the log: durability is the same.
+            self._db.execute("PRAGMA wal_autocheckpoint=4096")
+            self._db.execute("PRAGMA journal_size_limit=16777216")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
 
@@ -141,10 +149,9 @@ class Store:
                 payload_id = cur.lastrowid
             for session in sessions:
                 self._insert(db, project_id, session, visible_at, payload_id, on_conflict="skip")
-            return [
-                self._insert(db, project_id, ev, visible_at, payload_id, on_conflict="count")
-                for ev in events
-            ]
+            rows = [_row(project_id, ev, visible_at, payload_id) for ev in events]
+            db.executemany(_INSERT_EVENT + _ON_CONFLICT["count"], rows)
+            return [str(row[1]) for row in rows]
 
     def upsert_session(self, project_id: str, session: NewEvent, *, visible_at: float) -> None:
         """Create a session event, or merge metadata/user_properties/inputs into an existing one;
@@ -223,31 +230,9 @@ class Store:
         *,
         on_conflict: str,
     ) -> str:
-        d = ev.data
-        conflict = (
-            "DO UPDATE SET received = received + 1" if on_conflict == "count" else "DO NOTHING"
-        )
-        db.execute(
-            "INSERT INTO events (project_id, event_id, session_id, event_type, trace_id, span_id, "
-            "parent_span_id, parent_id, start_time, visible_at, payload_id, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            f"ON CONFLICT(project_id, event_id) {conflict}",
-            (
-                project_id,
-                d["event_id"],
-                d["session_id"],
-                d["event_type"],
-                ev.trace_id,
-                ev.span_id,
-                ev.parent_span_id,
-                ev.parent_id,
-                d["start_time"],
-                visible_at,
-                payload_id,
-                json.dumps(d),
-            ),
-        )
-        return str(d["event_id"])
+        row = _row(project_id, ev, visible_at, payload_id)
+        db.execute(_INSERT_EVENT + _ON_CONFLICT[on_conflict], row)
+        return str(row[1])
 
     # ---- reads ------------------------------------------------------------------------------
 
@@ -347,6 +332,134 @@ class Store:
         return {r["event_id"]: r["received"] for r in rows}
 
 
+_INSERT_EVENT = (
+    "INSERT INTO events (project_id, event_id, session_id, event_type, trace_id, span_id, "
+    "parent_span_id, parent_id, start_time, visible_at, payload_id, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(project_id, event_id) "
+)
+_ON_CONFLICT = {"count": "DO UPDATE SET received = received + 1", "skip": "DO NOTHING"}
+# json.dumps' own settings, without its check for reference cycles (a decoded document has none)
+_encode = json.JSONEncoder(check_circular=False).encode
+
+
+def _row(
+    project_id: str, ev: NewEvent, visible_at: float, payload_id: int | None
+) -> tuple[Any, ...]:
+    d = ev.data
+    return (
+        project_id,
+        str(d["event_id"]),
+        d["session_id"],
+        d["event_type"],
+        ev.trace_id,
+        ev.span_id,
+        ev.parent_span_id,
+        ev.parent_id,
+        d["start_time"],
+        visible_at,
+        payload_id,
+        _encode(d),
+    )
+
+
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+# --- datasets, datapoints, runs, metrics ------------------------------------------------------
+# The evaluation resources: one table per kind, each row a JSON document keyed by
+# (project_id, id) as the events are, so no query crosses tenants. They share the events'
+# connection and lock; `RecordStore.write` makes one request's changes (a datapoint and the
+# datasets that list it, say) one transaction, committed before the route replies.
+
+RecordKind = Literal["datasets", "datapoints", "runs", "metrics"]
+RECORD_KINDS: tuple[RecordKind, ...] = ("datasets", "datapoints", "runs", "metrics")
+
+_RECORDS_SCHEMA = "".join(
+    f"""
+CREATE TABLE IF NOT EXISTS {kind} (
+    project_id TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    data       TEXT NOT NULL,
+    PRIMARY KEY (project_id, id)
+);
+CREATE INDEX IF NOT EXISTS {kind}_by_age ON {kind} (project_id, created_at);"""
+    for kind in RECORD_KINDS
+)
+
+
+class Records:
+    """One project's evaluation resources, on one connection (inside a transaction when
+    obtained from `RecordStore.write`)."""
+
+    def __init__(self, db: sqlite3.Connection, project_id: str) -> None:
+        self._db = db
+        self.project_id = project_id
+
+    def get(self, kind: RecordKind, record_id: str) -> dict[str, Any] | None:
+        row = self._db.execute(
+            f"SELECT data FROM {_table(kind)} WHERE project_id = ? AND id = ?",
+            (self.project_id, record_id),
+        ).fetchone()
+        return None if row is None else dict(json.loads(row["data"]))
+
+    def all(self, kind: RecordKind) -> list[dict[str, Any]]:
+        """Every record of the kind, oldest first."""
+        rows = self._db.execute(
+            f"SELECT data FROM {_table(kind)} WHERE project_id = ? ORDER BY created_at, id",
+            (self.project_id,),
+        ).fetchall()
+        return [dict(json.loads(r["data"])) for r in rows]
+
+    def add(self, kind: RecordKind, record_id: str, doc: dict[str, Any]) -> bool:
+        """Store a new record; False (and nothing written) when the id is taken."""
+        cur = self._db.execute(
+            f"INSERT INTO {_table(kind)} (project_id, id, created_at, data) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(project_id, id) DO NOTHING",
+            (self.project_id, record_id, time.time(), json.dumps(doc)),
+        )
+        return cur.rowcount == 1
+
+    def put(self, kind: RecordKind, record_id: str, doc: dict[str, Any]) -> bool:
+        """Replace an existing record's document; False when there is none."""
+        cur = self._db.execute(
+            f"UPDATE {_table(kind)} SET data = ? WHERE project_id = ? AND id = ?",
+            (json.dumps(doc), self.project_id, record_id),
+        )
+        return cur.rowcount == 1
+
+    def delete(self, kind: RecordKind, record_id: str) -> bool:
+        cur = self._db.execute(
+            f"DELETE FROM {_table(kind)} WHERE project_id = ? AND id = ?",
+            (self.project_id, record_id),
+        )
+        return cur.rowcount == 1
+
+
+class RecordStore:
+    """Datasets, datapoints, runs and metrics, beside the events of the same `Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        with store._lock:
+            store._db.executescript(_RECORDS_SCHEMA)
+
+    @contextmanager
+    def read(self, project_id: str) -> Iterator[Records]:
+        with self._store._lock:
+            yield Records(self._store._db, project_id)
+
+    @contextmanager
+    def write(self, project_id: str) -> Iterator[Records]:
+        """One transaction: every change made through the yielded records commits together, or
+        none does (an error raised inside the block rolls them all back)."""
+        with self._store._tx() as db:
+            yield Records(db, project_id)
+
+
+def _table(kind: RecordKind) -> str:
+    if kind not in RECORD_KINDS:  # table names cannot be bound parameters: allow-list them
+        raise ValueError(f"unknown record kind {kind!r}")
+    return kind

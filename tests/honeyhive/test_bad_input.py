@@ -277,7 +277,7 @@ def test_an_unknown_event_or_session_is_404(tenant: Tenant, method: str, path: s
     ("method", "path"),
     [
         ("GET", "/nope"),
-        ("POST", "/v1/datasets"),
+        ("POST", "/v1/queues"),
         ("POST", "/v1/events"),
         ("GET", "/v1/events/export/extra"),
     ],

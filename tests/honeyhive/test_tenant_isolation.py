@@ -11,6 +11,14 @@ from typing import Any
 import httpx
 import pytest
 from honeyhive import HoneyHiveTracer
+from honeyhive.models import (
+    AddDatapointsToDatasetRequest,
+    CreateDatasetRequest,
+    CreateMetricRequest,
+    DatapointMapping,
+    PostExperimentRunRequest,
+    StartSessionRequest,
+)
 
 from .api import HTTP, OTLP_PATH, Emulator, Tenant, error_of, event_body, is_
 from .conftest import MakeTenant, MakeTracer
@@ -159,6 +167,39 @@ ROUTES = [
     ("POST", "/v1/events/export", {"filters": []}),
     ("POST", "/v1/events/search", {"filters": []}),
     ("POST", OTLP_PATH, {"resourceSpans": []}),
+    # datasets, datapoints, runs, metrics
+    ("GET", "/v1/datasets", None),
+    ("POST", "/v1/datasets", {"name": "x"}),
+    ("PUT", "/v1/datasets", {"dataset_id": "d", "name": "x"}),
+    ("DELETE", "/v1/datasets?dataset_id=d", None),
+    ("PUT", "/v1/datasets/d", {"name": "x"}),
+    ("DELETE", "/v1/datasets/d", None),
+    ("POST", "/v1/datasets/d/datapoints", {"data": [{"q": 1}], "mapping": {"inputs": ["q"]}}),
+    ("DELETE", "/v1/datasets/d/datapoints/p", None),
+    ("DELETE", "/v1/datasets/d/p", None),
+    ("GET", "/v1/datapoints", None),
+    ("POST", "/v1/datapoints", {"inputs": {}}),
+    ("GET", "/v1/datapoints/p", None),
+    ("PUT", "/v1/datapoints/p", {"inputs": {}}),
+    ("DELETE", "/v1/datapoints/p", None),
+    ("POST", "/v1/runs", {"name": "x"}),
+    ("GET", "/v1/runs", None),
+    ("GET", "/v1/runs/r", None),
+    ("PUT", "/v1/runs/r", {"status": "completed"}),
+    ("DELETE", "/v1/runs/r", None),
+    ("GET", "/v1/runs/r/result", None),
+    ("GET", "/v1/runs/r/summary", None),
+    ("GET", "/v1/runs/r/metrics", None),
+    ("GET", "/v1/runs/r/compare/s", None),
+    ("GET", "/v1/runs/r/compare-with/s", None),
+    ("GET", "/v1/runs/r/compare/s/events", None),
+    ("GET", "/v1/runs/compare/events?run_id_1=r&run_id_2=s", None),
+    ("GET", "/v1/metrics", None),
+    ("POST", "/v1/metrics", {"name": "m", "type": "PYTHON", "criteria": "x"}),
+    ("PUT", "/v1/metrics", {"id": "m", "name": "n"}),
+    ("DELETE", "/v1/metrics?metric_id=m", None),
+    ("PUT", "/v1/metrics/m", {"name": "n"}),
+    ("DELETE", "/v1/metrics/m", None),
 ]
 CREDENTIALS = {
     "unknown key": {"Authorization": "Bearer hh-not-a-real-key"},
@@ -194,3 +235,175 @@ def test_the_sdk_with_an_unknown_key_stores_nothing(
 
     assert tenant.everything() == []
     assert tenant.call("GET", f"/session/{tracer.session_id}").status_code == 404
+
+
+# ---- datasets, datapoints, runs, metrics ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordsVictim:
+    """A project's dataset (with one datapoint), a run with one scored session, and a metric."""
+
+    tenant: Tenant
+    dataset_id: str
+    datapoint_id: str
+    run_id: str
+    session_id: str
+    metric_id: str
+
+    @property
+    def fill(self) -> dict[str, str]:
+        return {
+            "ds": self.dataset_id,
+            "dp": self.datapoint_id,
+            "rid": self.run_id,
+            "sid": self.session_id,
+            "mid": self.metric_id,
+        }
+
+    def everything(self) -> dict[str, Any]:
+        """All the project's records as its own key reads them, and the run's result."""
+        reads = {
+            "datasets": "/v1/datasets",
+            "datapoints": "/v1/datapoints",
+            "runs": "/v1/runs",
+            "metrics": "/v1/metrics",
+            "result": f"/v1/runs/{self.run_id}/result",
+            "raw metrics": f"/v1/runs/{self.run_id}/metrics",
+        }
+        found = {}
+        for name, path in reads.items():
+            response = self.tenant.call("GET", path)
+            assert response.status_code == 200, response.text
+            found[name] = response.json()
+        return found
+
+
+@pytest.fixture
+def records_victim(make_tenant: MakeTenant) -> RecordsVictim:
+    owner = make_tenant("victim")
+    client = owner.client()
+    secret = {"secret": "s3cr3t"}
+    dataset_id = client.datasets.create(
+        CreateDatasetRequest(name="private", description="s3cr3t")
+    ).result.insertedId
+    (datapoint_id,) = client.datasets.add_datapoints(
+        dataset_id,
+        AddDatapointsToDatasetRequest(
+            data=[{"q": "s3cr3t"}], mapping=DatapointMapping(inputs=["q"])
+        ),
+    ).datapoint_ids
+    run_id = client.experiments.create_run(
+        PostExperimentRunRequest(
+            name="private", dataset_id=dataset_id, datapoint_ids=[datapoint_id], metadata=secret
+        )
+    ).run_id
+    session_id = client.sessions.start(
+        StartSessionRequest.model_validate(
+            {"session": {"metadata": {"run_id": run_id, "datapoint_id": datapoint_id, **secret}}}
+        )
+    ).session_id
+    body = event_body(session_id=session_id, metrics={"s3cr3t_score": 0.5}, metadata=secret)
+    assert owner.call("POST", "/events", {"event": body}).status_code == 200
+    metric_id = client.metrics.create(
+        CreateMetricRequest(name="s3cr3t_score", type="PYTHON", criteria="s3cr3t")
+    ).metric_id
+    return RecordsVictim(owner, dataset_id, datapoint_id, run_id, session_id, metric_id)
+
+
+@dataclass(frozen=True)
+class RecordAttempt:
+    """What the intruder sends with its own key, and the status it must get; a list route
+    answers 200 with nothing of the victim's (`empty` names the list that must be empty)."""
+
+    name: str
+    method: str
+    path: str
+    body: Any = None
+    status: int = 404
+    empty: str | None = None
+
+
+RECORD_ATTEMPTS = [
+    RecordAttempt("list the dataset by id", "GET", "/v1/datasets?dataset_id={ds}", status=200,
+                  empty="datasets"),
+    RecordAttempt("list datasets by name", "GET", "/v1/datasets?name=private", status=200,
+                  empty="datasets"),
+    RecordAttempt("rename the dataset", "PUT", "/v1/datasets", {"dataset_id": "{ds}", "name": "x"}),
+    RecordAttempt("rename the dataset (v1)", "PUT", "/v1/datasets/{ds}", {"name": "x"}),
+    RecordAttempt("delete the dataset", "DELETE", "/v1/datasets?dataset_id={ds}"),
+    RecordAttempt("delete the dataset (v1)", "DELETE", "/v1/datasets/{ds}"),
+    RecordAttempt("add datapoints to the dataset", "POST", "/v1/datasets/{ds}/datapoints",
+                  {"data": [{"q": 1}], "mapping": {"inputs": ["q"]}}),
+    RecordAttempt("remove the datapoint", "DELETE", "/v1/datasets/{ds}/datapoints/{dp}"),
+    RecordAttempt("remove the datapoint (legacy)", "DELETE", "/v1/datasets/{ds}/{dp}"),
+    RecordAttempt("a dataset of the datapoint", "POST", "/v1/datasets", {"datapoints": ["{dp}"]},
+                  status=400),
+    RecordAttempt("list the datapoint", "GET", "/v1/datapoints?datapoint_ids[]={dp}", status=200,
+                  empty="datapoints"),
+    RecordAttempt("list by dataset name", "GET", "/v1/datapoints?dataset_name=private",
+                  status=200, empty="datapoints"),
+    RecordAttempt("get the datapoint", "GET", "/v1/datapoints/{dp}"),
+    RecordAttempt("update the datapoint", "PUT", "/v1/datapoints/{dp}", {"inputs": {"q": "x"}}),
+    RecordAttempt("delete the datapoint", "DELETE", "/v1/datapoints/{dp}"),
+    RecordAttempt("a datapoint in the dataset", "POST", "/v1/datapoints",
+                  {"linked_datasets": ["{ds}"]}, status=400),
+    RecordAttempt("list the run", "GET", "/v1/runs?run_ids[]={rid}", status=200,
+                  empty="evaluations"),
+    RecordAttempt("list runs of the dataset", "GET", "/v1/runs?dataset_id={ds}", status=200,
+                  empty="evaluations"),
+    RecordAttempt("get the run", "GET", "/v1/runs/{rid}"),
+    RecordAttempt("update the run", "PUT", "/v1/runs/{rid}", {"status": "failed"}),
+    RecordAttempt("delete the run", "DELETE", "/v1/runs/{rid}"),
+    RecordAttempt("the run's result", "GET", "/v1/runs/{rid}/result"),
+    RecordAttempt("the run's summary", "GET", "/v1/runs/{rid}/summary"),
+    RecordAttempt("the run's raw metrics", "GET", "/v1/runs/{rid}/metrics"),
+    RecordAttempt("compare with the run", "GET", "/v1/runs/{rid}/compare-with/{rid}"),
+    RecordAttempt("compare the run's events", "GET",
+                  "/v1/runs/compare/events?run_id_1={rid}&run_id_2={rid}"),
+    RecordAttempt("a run on the dataset", "POST", "/v1/runs", {"dataset_id": "{ds}"}, status=400),
+    RecordAttempt("a run with the same id", "POST", "/v1/runs", {"run_id": "{rid}"}, status=200),
+    RecordAttempt("list the metric", "GET", "/v1/metrics?id={mid}", status=200, empty="metrics"),
+    RecordAttempt("update the metric", "PUT", "/v1/metrics", {"id": "{mid}", "criteria": "x"}),
+    RecordAttempt("update the metric (v1)", "PUT", "/v1/metrics/{mid}", {"criteria": "x"}),
+    RecordAttempt("delete the metric", "DELETE", "/v1/metrics?metric_id={mid}"),
+    RecordAttempt("delete the metric (v1)", "DELETE", "/v1/metrics/{mid}"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("attempt", RECORD_ATTEMPTS, ids=[a.name for a in RECORD_ATTEMPTS])
+def test_another_key_cannot_touch_the_projects_records(
+    make_tenant: MakeTenant, records_victim: RecordsVictim, attempt: RecordAttempt
+) -> None:
+    intruder = make_tenant("intruder")
+    before = records_victim.everything()
+
+    response = intruder.call(
+        attempt.method,
+        attempt.path.format(**records_victim.fill),
+        _fill(attempt.body, records_victim.fill),
+    )
+
+    assert response.status_code == attempt.status, response.text
+    if response.status_code >= 400:
+        error_of(response)
+    if attempt.empty:
+        assert response.json()[attempt.empty] == []
+    assert "s3cr3t" not in response.text
+    assert records_victim.everything() == before
+
+
+def test_a_run_naming_another_projects_sessions_scores_none_of_them(
+    make_tenant: MakeTenant, records_victim: RecordsVictim
+) -> None:
+    intruder = make_tenant("intruder")
+    body = {"run_id": records_victim.run_id, "event_ids": [records_victim.session_id]}
+    assert intruder.call("POST", "/v1/runs", body).status_code == 200
+
+    result = intruder.call("GET", f"/v1/runs/{records_victim.run_id}/result")
+    raw = intruder.call("GET", f"/v1/runs/{records_victim.run_id}/metrics")
+
+    assert result.status_code == raw.status_code == 200
+    assert result.json()["datapoints"] == [] and result.json()["metrics"]["details"] == []
+    assert raw.json() == {"events": [], "totalEvents": 0}
+    assert "s3cr3t" not in result.text + raw.text

@@ -175,6 +175,49 @@ def test_openinference_messages_become_chat_history_and_output() -> None:
     assert e["outputs"] == {"role": "assistant", "content": "hello"}
 
 
+def test_openinference_tool_calls_become_openai_tool_calls_in_history_and_output() -> None:
+    call = "llm.output_messages.0.message.tool_calls.0.tool_call."
+    asked = "llm.input_messages.1.message.tool_calls.0.tool_call."
+    e = event(
+        {
+            "llm.input_messages.0.message.role": "user",
+            "llm.input_messages.0.message.content": "stock of kettles?",
+            "llm.input_messages.1.message.role": "assistant",
+            asked + "id": "call_1",
+            asked + "function.name": "lookup_stock",
+            asked + "function.arguments": '{"sku": "K-1"}',
+            "llm.input_messages.2.message.role": "tool",
+            "llm.input_messages.2.message.tool_call_id": "call_1",
+            "llm.input_messages.2.message.content": "12",
+            "llm.output_messages.0.message.role": "assistant",
+            call + "id": "call_2",
+            call + "function.name": "price",
+            call + "function.arguments": '{"sku": "K-1", "qty": 2}',
+        }
+    )
+
+    want = [
+        {
+            "id": "call_2",
+            "type": "function",
+            "function": {"name": "price", "arguments": '{"sku": "K-1", "qty": 2}'},
+        }
+    ]
+    assert e["outputs"] == {"role": "assistant", "content": None, "tool_calls": want}
+    history = e["inputs"]["chat_history"]
+    assert history[1] == {
+        "role": "assistant",
+        "tool_calls": [
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": "lookup_stock", "arguments": '{"sku": "K-1"}'},
+            }
+        ],
+    }
+    assert history[2] == {"role": "tool", "tool_call_id": "call_1", "content": "12"}
+
+
 def test_the_error_comes_from_the_status_message() -> None:
     e = event(status_code="ERROR", status_message="RuntimeError: boom")
 

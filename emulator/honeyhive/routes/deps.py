@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from ..backend import Backend
+from ..backend import Backend, Evaluations
 from ..tenants import Tenant
 
 
@@ -15,3 +15,9 @@ def backend(request: Request) -> Backend:
 
 def tenant(request: Request) -> Tenant:
     return backend(request).tenants.authenticate(request.headers.get("authorization"))
+
+
+def evaluations(request: Request) -> Evaluations:
+    """Datasets, datapoints, runs and metrics (see backend.Evaluations)."""
+    found: Evaluations = request.app.state.evaluations
+    return found
