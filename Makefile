@@ -59,7 +59,7 @@ steps: deps
 	$(BIN)/python -m support.catalogue > docs/steps.md
 
 bench: deps
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(RESULTS) $(REPORT) reports/run .mypy_cache .ruff_cache

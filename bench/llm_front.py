@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import statistics
 import tempfile
 import time
@@ -19,6 +20,8 @@ from pathlib import Path
 import openai
 
 from emulator.llm.launcher import ControlClient, start_emulator
+
+from ._report import Figure
 
 PROMPT = "Write a long story about a dragon who learns to bake bread."
 
@@ -96,12 +99,16 @@ def _median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.llm_front", description=__doc__)
-    parser.add_argument("--runs", type=int, default=6, help="measured runs per target")
-    parser.add_argument("--max-tokens", type=int, default=128, help="tokens per reply")
-    args = parser.parse_args(argv)
+@dataclass(frozen=True)
+class Measured:
+    rows: dict[str, tuple[float, float, float]]  # target → (TTFT ms, stream tok/s, whole tok/s)
+    load_seconds: float
+    ready_s: float
+    front_cpu_ms_per_token: float | None
+    front_tokens: int
 
+
+def measure(runs: int, max_tokens: int) -> Measured:
     token = secrets.token_urlsafe(16)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-llm-"))
     started = time.perf_counter()
@@ -122,17 +129,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             _sample(sdk, model[name], f"w{position}", 16)
         samples: dict[str, list[Sample]] = {name: [] for name in targets}
         cpu_before = _main_thread_cpu_s(running.process.pid)
-        for run in range(args.runs):  # interleaved, so drift hits both sides alike
+        for run in range(runs):  # interleaved, so drift hits both sides alike
             for position, (name, sdk) in enumerate(targets.items()):
                 # same-length tags: both sides process prompts of the same token count
                 tag = f"r{run:03d}t{position}"
-                samples[name].append(_sample(sdk, model[name], tag, args.max_tokens))
+                samples[name].append(_sample(sdk, model[name], tag, max_tokens))
         cpu_after = _main_thread_cpu_s(running.process.pid)
         for sdk in targets.values():
             sdk.close()
     finally:
         control.close()
         running.stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
 
     rows = {
         name: (
@@ -142,26 +150,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for name, got in samples.items()
     }
-    bare, front = rows["bare llama.cpp"], rows["front"]
+    front_tokens = sum(s.tokens for s in samples["front"])
+    per_token_ms = None
+    if cpu_before is not None and cpu_after is not None:
+        per_token_ms = (cpu_after - cpu_before) * 1000 / max(front_tokens, 1)
+    return Measured(rows, float(info["load_seconds"]), ready_s, per_token_ms, front_tokens)
+
+
+def figures(quick: bool = False) -> list[Figure]:
+    runs, max_tokens = (2, 32) if quick else (6, 128)
+    got = measure(runs, max_tokens)
+    bare, front = got.rows["bare llama.cpp"], got.rows["front"]
+    detail = {
+        "runs": runs,
+        "max_tokens": max_tokens,
+        "model_load_seconds": got.load_seconds,
+        "process_ready_seconds": got.ready_s,
+        "front_cpu_ms_per_token": got.front_cpu_ms_per_token,
+    }
+    base = "bare llama.cpp"
+    return [
+        Figure("llm_front", "time to first token", front[0], "ms", bare[0], base, detail=detail),
+        Figure("llm_front", "streamed tokens/s", front[1], "tok/s", bare[1], base, detail=detail),
+        Figure(
+            "llm_front", "whole-reply tokens/s", front[2], "tok/s", bare[2], base, detail=detail
+        ),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.llm_front", description=__doc__)
+    parser.add_argument("--runs", type=int, default=6, help="measured runs per target")
+    parser.add_argument("--max-tokens", type=int, default=128, help="tokens per reply")
+    args = parser.parse_args(argv)
+    got = measure(args.runs, args.max_tokens)
+    bare, front = got.rows["bare llama.cpp"], got.rows["front"]
     print(
         f"LLM front vs bare llama.cpp — SmolLM2-135M Q4_1, {args.runs} runs, "
         f"max_tokens={args.max_tokens}, medians"
     )
-    print(f"model load {info['load_seconds']:.2f}s; process ready (load + serve) {ready_s:.2f}s")
+    print(f"model load {got.load_seconds:.2f}s; process ready (load + serve) {got.ready_s:.2f}s")
     print(f"{'target':<16}{'TTFT ms':>10}{'stream tok/s':>15}{'whole tok/s':>14}")
-    for name, (ttft, stream_rate, whole_rate) in rows.items():
+    for name, (ttft, stream_rate, whole_rate) in got.rows.items():
         print(f"{name:<16}{ttft:>10.1f}{stream_rate:>15.1f}{whole_rate:>14.1f}")
     print(
         f"{'front/bare':<16}{front[0] / bare[0]:>10.2f}{front[1] / bare[1]:>15.2f}"
         f"{front[2] / bare[2]:>14.2f}"
     )
     print("(ratio front/bare: TTFT above 1 = the front adds delay; tok/s below 1 = it slows)")
-    if cpu_before is not None and cpu_after is not None:
-        front_tokens = sum(s.tokens for s in samples["front"])
-        per_token_ms = (cpu_after - cpu_before) * 1000 / max(front_tokens, 1)
+    if got.front_cpu_ms_per_token is not None:
         print(
-            f"front's own CPU (Python main thread): {per_token_ms:.3f} ms per token "
-            f"over {front_tokens} tokens"
+            f"front's own CPU (Python main thread): {got.front_cpu_ms_per_token:.3f} ms per token "
+            f"over {got.front_tokens} tokens"
         )
     return 0
 

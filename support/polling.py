@@ -10,12 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_fixed
 
 T = TypeVar("T")
 _multiplier = 1.0
+# told of every finished wait, in this process (bench/suite_timing.py times the suite's polling)
+observers: list[Callable[[Poll[Any]], None]] = []
 
 
 def set_timeout_multiplier(value: float) -> None:
@@ -86,6 +88,8 @@ def wait_for(
         poll.seconds = clock() - started
         if on_done:
             on_done(poll)
+        for observe in observers:
+            observe(poll)
         raise WaitTimeout(
             what,
             poll.seconds,
@@ -105,4 +109,6 @@ def wait_for(
     poll.seconds = clock() - started
     if on_done:
         on_done(poll)
+    for observe in observers:
+        observe(poll)
     return result
