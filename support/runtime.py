@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,29 +50,33 @@ def start_services(config: Config, run_dir: Path = RUN_DIR) -> list[Service]:
     if run_dir.exists():
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True)
-    started: list[Service] = []
-    try:
-        if config.hh_target == "local":
-            token = secrets.token_urlsafe(24)
-            hh = honeyhive_emulator(run_dir, run_dir / "honeyhive.db", token)
-            os.environ[HH_URL], os.environ[HH_TOKEN] = hh.start(), token
-            started.append(hh)
-        if config.llm_target == "local":
-            token, key = secrets.token_urlsafe(24), f"sk-local-{secrets.token_hex(16)}"
-            llm = llm_server(run_dir, token, key)
-            os.environ[LLM_URL], os.environ[LLM_TOKEN], os.environ[LLM_KEY] = (
-                llm.start(timeout=120),
-                token,
-                key,
-            )
-            started.append(llm)
-            # app code that builds `openai.OpenAI()` with no arguments reaches the local model,
-            # and a real OPENAI_API_KEY in the environment is never sent anywhere
-            os.environ["OPENAI_BASE_URL"] = f"{os.environ[LLM_URL]}/v1"
-            os.environ["OPENAI_API_KEY"] = key
-    except Exception:
+    hh_token, llm_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    llm_key = f"sk-local-{secrets.token_hex(16)}"
+    wanted: dict[str, tuple[Service, float]] = {}
+    if config.hh_target == "local":
+        wanted[HH_URL] = (honeyhive_emulator(run_dir, run_dir / "honeyhive.db", hh_token), 60.0)
+    if config.llm_target == "local":
+        wanted[LLM_URL] = (llm_server(run_dir, llm_token, llm_key), 120.0)
+    # both boot at once (each is a Python process importing its stack: ~1 s each on 2 cores)
+    with ThreadPoolExecutor(max(1, len(wanted))) as pool:
+        booting = {name: pool.submit(svc.start, timeout) for name, (svc, timeout) in wanted.items()}
+        failures = [e for f in booting.values() if (e := f.exception()) is not None]
+    started = [svc for svc, _ in wanted.values()]
+    if failures:
         stop_services(started)
-        raise
+        raise failures[0]
+    if HH_URL in booting:
+        os.environ[HH_URL], os.environ[HH_TOKEN] = booting[HH_URL].result(), hh_token
+    if LLM_URL in booting:
+        os.environ[LLM_URL], os.environ[LLM_TOKEN], os.environ[LLM_KEY] = (
+            booting[LLM_URL].result(),
+            llm_token,
+            llm_key,
+        )
+        # app code that builds `openai.OpenAI()` with no arguments reaches the local model,
+        # and a real OPENAI_API_KEY in the environment is never sent anywhere
+        os.environ["OPENAI_BASE_URL"] = f"{os.environ[LLM_URL]}/v1"
+        os.environ["OPENAI_API_KEY"] = llm_key
     register_secrets(os.environ.get(k) for k in (HH_TOKEN, LLM_TOKEN, LLM_KEY))
     return started
 
