@@ -18,4 +18,7 @@ MODULES = [
     "steps.concurrency",
     "steps.enrichment",
     "steps.rag",
+    "steps.experiments",
+    "steps.agents",
+    "steps.distributed",
 ]
