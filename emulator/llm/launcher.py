@@ -76,7 +76,7 @@ def start_emulator(
     """Spawn the server, read its ``listening on`` line before a deadline, check health."""
     command = [sys.executable, "-m", "emulator.llm", "--host", "127.0.0.1", "--port", "0"]
     if control_token is not None:
-        command += ["--control-token", control_token]
+        command.append(f"--control-token={control_token}")  # a token may start with "-"
     if log_file is not None:
         command += ["--log-file", str(log_file)]
     command += list(args)

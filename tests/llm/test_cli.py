@@ -53,3 +53,15 @@ def test_generated_token_custom_models_and_clean_stop() -> None:
     finally:
         code = running.stop()
     assert code == 0
+
+
+def test_a_control_token_that_starts_with_a_dash_is_accepted() -> None:
+    # secrets.token_urlsafe() starts with "-" once in 64 draws: passed as a separate argument,
+    # argparse took it for an option and the server exited with 2 before it was ready
+    token = "-" + uuid.uuid4().hex
+    running = start_emulator(["--parallel", "1"], control_token=token)
+    try:
+        control = ControlClient(running.base_url, token)
+        assert control.info()["chat_models"]
+    finally:
+        running.stop()
