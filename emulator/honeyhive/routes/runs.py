@@ -136,19 +136,8 @@ async def run_metrics(
 
 
 @router.get("/v1/runs/{new_run_id}/compare/{old_run_id}")
+@router.get("/v1/runs/{new_run_id}/compare-with/{old_run_id}")  # the legacy spec's name
 async def compare_runs(
-    new_run_id: str,
-    old_run_id: str,
-    t: Tnt,
-    ev: Ev,
-    aggregate_function: str | None = None,
-    filters: JsonText = None,
-) -> JSONResponse:
-    return _comparison(ev, t, new_run_id, old_run_id, aggregate_function, filters)
-
-
-@router.get("/v1/runs/{new_run_id}/compare-with/{old_run_id}")
-async def compare_runs_legacy(
     new_run_id: str,
     old_run_id: str,
     t: Tnt,
