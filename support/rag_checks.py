@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .app.rag import RagAnswer
+from .backend import Event
 from .event_fields import field as value
 from .runs import Run
 from .stored import Stored
@@ -24,15 +25,20 @@ def _documents(stored: Stored, step: str) -> list[dict[str, Any]]:
     return docs
 
 
-def query_embedded(stored: Stored, run: Run) -> None:
-    retrieval = stored.one("retrieval")
-    calls = [e for e in stored.children(retrieval) if "mbedding" in str(e.get("event_name"))]
+def _embedding_call(stored: Stored) -> Event:
+    """The one embedding call under the retrieval step."""
+    children = stored.children(stored.one("retrieval"))
+    calls = [e for e in children if "mbedding" in str(e.get("event_name"))]
     assert len(calls) == 1, (
-        f"retrieval holds {[c.get('event_name') for c in stored.children(retrieval)]}, "
-        "not one embedding call"
+        f"retrieval holds {[c.get('event_name') for c in children]}, not one embedding call"
     )
-    assert run.extra["question"] in str(calls[0].get("inputs")) + str(calls[0].get("metadata")), (
-        f"the embedding call does not record the question: {calls[0].get('inputs')}"
+    return calls[0]
+
+
+def query_embedded(stored: Stored, run: Run) -> None:
+    call = _embedding_call(stored)
+    assert run.extra["question"] in str(call.get("inputs")) + str(call.get("metadata")), (
+        f"the embedding call does not record the question: {call.get('inputs')}"
     )
 
 
@@ -68,13 +74,7 @@ def generation_grounded(stored: Stored, run: Run) -> None:
 
 
 def embedding_is_model_call(stored: Stored) -> None:
-    calls = [
-        e
-        for e in stored.children(stored.one("retrieval"))
-        if "mbedding" in str(e.get("event_name"))
-    ]
-    assert len(calls) == 1, f"retrieval holds {len(calls)} embedding calls"
-    call = calls[0]
+    call = _embedding_call(stored)
     tokens = value(call, "metadata.prompt_tokens")
     assert call.get("event_type") == "model", (
         f"the embedding call {call.get('event_name')} is stored as a {call.get('event_type')!r} "

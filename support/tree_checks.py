@@ -6,9 +6,9 @@ from __future__ import annotations
 from .app.concurrent_lookups import Finding
 from .backend import BackendReader, Event
 from .event_fields import field as value
-from .evidence import attach_text, span_tree
+from .evidence import span_tree
 from .runs import Run
-from .stored import Stored
+from .stored import Stored, fetch
 
 
 def _lookups(run: Run) -> list[Finding]:
@@ -61,9 +61,7 @@ def lookups_in_flight_together(stored: Stored, run: Run) -> None:
 def sessions_hold_only_their_own(reader: BackendReader, runs: dict[str, Run]) -> list[Stored]:
     held = []
     for user, run in runs.items():
-        events = reader.wait_for_session(run.session_id, names=run.steps)
-        attach_text(f"span tree of {user}'s session (as stored)", span_tree(events))
-        stored = Stored(run.session_id, events)
+        stored = fetch(reader, run)
         calls = [e for e in stored.steps if e.get("event_type") == "model"]
         own = [e for e in stored.steps if e.get("event_type") != "model"]
         names = sorted(str(e.get("event_name")) for e in own)
