@@ -35,7 +35,7 @@ acceptance: deps
 	rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	status=0; $(BIN)/pytest features/ --alluredir=$(RESULTS) $(PYTEST_ARGS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status:-1}; \
-	$(BIN)/python -m support.secret_scan reports || status=1; \
+	$(BIN)/python -m tools.secret_scan reports || status=1; \
 	exit $$status
 
 report: node_modules/.installed
@@ -56,7 +56,7 @@ typecheck: deps
 	$(BIN)/mypy . .ci
 
 steps: deps
-	$(BIN)/python -m support.catalogue > docs/steps.md
+	$(BIN)/python -m tools.catalogue > docs/steps.md
 
 bench: deps
 	$(BIN)/python -m bench $(BENCH_ARGS)

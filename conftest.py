@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from steps import MODULES
-from support import environment
-from support.config import load_config
-from support.runtime import start_services, stop_services
+from support.report import run_facts as environment
+from support.sdk.tracing import pin_global_provider
 from support.services import Service
-from support.tracing import pin_global_provider
+from support.target.config import load_config
+from support.target.runtime import start_services, stop_services
 
-pytest_plugins = ["support.fixtures", "support.reporting", *MODULES]
+pytest_plugins = ["support.fixtures", "support.report.plugin", *MODULES]
 
 # before any HoneyHiveTracer exists, so every tracer gets a provider of its own
 pin_global_provider()

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 
-from support.polling import wait_for
-from support.tracing import close_tracer, open_tracer
+from support.readback.polling import wait_for
+from support.sdk.tracing import close_tracer, open_tracer
 
 from ._emulator import Running, emulator, workdir
 from ._report import Figure, quick_from_env, table

@@ -65,7 +65,7 @@ class Run:
     setup: float = 0.0  # fixtures (Σ over workers)
     call: float = 0.0  # scenario steps (Σ over workers), polling included
     teardown: float = 0.0  # fixture teardown (Σ over workers)
-    polling: float = 0.0  # inside support.polling waits, during tests (Σ over workers)
+    polling: float = 0.0  # inside support.readback.polling waits, during tests (Σ over workers)
     polls: int = 0
     poll_attempts: int = 0
     model: float = 0.0  # time the model server was answering (overlaps counted once)

@@ -3,7 +3,7 @@
 
 Each process (the controller, and each xdist worker) writes one JSON file there at the end:
 its start, the local services' start-up and stop (support.services.Service), every test's
-setup/call/teardown, and every `support.polling` wait with the test it served.
+setup/call/teardown, and every `support.readback.polling` wait with the test it served.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from support import polling
+from support.readback import polling
 from support.services import Service
 
 DIR_ENV = "BENCH_SUITE_TIMING_DIR"

@@ -20,8 +20,8 @@ import httpx
 from honeyhive import HoneyHive
 from honeyhive.models import EventFilter
 
-from support.polling import wait_for
-from support.tracing import close_tracer, open_tracer
+from support.readback.polling import wait_for
+from support.sdk.tracing import close_tracer, open_tracer
 
 from ._emulator import RawClient, emulator, workdir
 from ._report import Figure, Target, median, percentile, quick_from_env, table

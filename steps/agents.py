@@ -5,10 +5,10 @@ from __future__ import annotations
 from pytest_bdd import parsers, then, when
 
 from support.flows import agent
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project
 
 
 @when(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from support import checks
+from support.checks import general as checks
 from support.flows import assistant
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project
 
 
 @when(parsers.parse('a user asks the assistant "{question}"'), target_fixture="run")

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from support import checks
-from support.backend import BackendReader
+from support.checks import general as checks
 from support.flows import cleanup
-from support.projects import Project
-from support.runs import Tracers
+from support.readback.reader import BackendReader
+from support.sdk.tracers import Tracers
+from support.target.projects import Project
 
 Readers = Callable[[Project], BackendReader]
 

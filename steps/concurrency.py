@@ -6,12 +6,12 @@ from typing import Any
 
 from pytest_bdd import parsers, then, when
 
-from support import tree_checks
+from support.checks import trees as tree_checks
 from support.flows import concurrency
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project
 from support.teardown import Teardown
 
 

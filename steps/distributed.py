@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pytest_bdd import then, when
 
-from support.backend import BackendReader
-from support.config import Config
 from support.flows import distributed
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored
+from support.readback.reader import BackendReader
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.config import Config
+from support.target.model import ModelTarget
+from support.target.projects import Project
 from support.teardown import Teardown
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from support import enrichment_checks
+from support.checks import enrichment as enrichment_checks
 from support.flows import enrichment
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project
 
 
 @when("the decorated ticket desk handles a customer's ticket", target_fixture="run")

@@ -8,11 +8,11 @@ from collections.abc import Callable
 import pytest
 from pytest_bdd import parsers, then
 
-from support import checks
-from support.backend import BackendReader
-from support.projects import Project
-from support.runs import Run
-from support.stored import Stored, fetch, value
+from support.checks import general as checks
+from support.readback.reader import BackendReader
+from support.readback.stored import Stored, fetch, value
+from support.sdk.tracers import Run
+from support.target.projects import Project
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 from honeyhive.experiments.models import ExperimentResultSummary
 from pytest_bdd import given, parsers, then, when
 
-from support.backend import BackendReader
 from support.flows import experiments as flow
-from support.llm import ModelTarget
-from support.projects import Project
-from support.stored import Stored
+from support.readback.reader import BackendReader
+from support.readback.stored import Stored
+from support.target.model import ModelTarget
+from support.target.projects import Project
 from support.teardown import Teardown
 
 Readers = Callable[[Project], BackendReader]

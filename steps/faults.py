@@ -8,15 +8,15 @@ from collections.abc import Iterator
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from support import checks
-from support.backend import BackendReader
+from support.checks import general as checks
 from support.flows import faults
-from support.llm import ModelTarget
-from support.private_backend import PrivateBackend
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.runtime import RUN_DIR, Endpoints
-from support.stored import Stored
+from support.readback.reader import BackendReader
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.private_backend import PrivateBackend
+from support.target.projects import Project
+from support.target.runtime import RUN_DIR, Endpoints
 
 
 @pytest.fixture

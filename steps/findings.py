@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from support import checks
-from support.backend import BackendReader
+from support.checks import general as checks
 from support.flows import findings
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.runtime import Endpoints
-from support.stored import Stored
+from support.readback.reader import BackendReader
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.projects import Project
+from support.target.runtime import Endpoints
 
 
 @when(

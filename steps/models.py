@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then
 
-from support import checks
-from support.runs import Run
-from support.stored import Stored
+from support.checks import general as checks
+from support.readback.stored import Stored
+from support.sdk.tracers import Run
 
 
 @then(parsers.parse('the "{step}" step holds the model call with its token counts'))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given
 
-from support.projects import Project, Projects
+from support.target.projects import Project, Projects
 
 
 @given("a project that records traces", target_fixture="project")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from support import rag_checks
 from support.app.vector_index import VectorIndex
+from support.checks import rag as rag_checks
 from support.flows import rag
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project
 
 
 @given("a knowledge base embedded in the vector store", target_fixture="knowledge_base")

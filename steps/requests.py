@@ -6,9 +6,9 @@ from __future__ import annotations
 from pytest_bdd import then, when
 
 from support.flows import data_flow, failures, multi_service
-from support.llm import ModelTarget
-from support.projects import Project, Projects
-from support.runs import Run, Tracers
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project, Projects
 
 
 @when(

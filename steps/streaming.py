@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from support import stream_checks
+from support.checks import streaming as stream_checks
 from support.flows import streaming
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project
 
 
 @when("the chat front end streams the model's answer to the user", target_fixture="run")

@@ -7,13 +7,13 @@ from collections.abc import Callable
 import pytest
 from pytest_bdd import parsers, then, when
 
-from support import checks
-from support.backend import BackendReader
+from support.checks import general as checks
 from support.flows import tenants
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.stored import Stored, fetch
+from support.readback.reader import BackendReader
+from support.readback.stored import Stored, fetch
+from support.sdk.tracers import Run, Tracers
+from support.target.model import ModelTarget
+from support.target.projects import Project
 
 
 @when(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from support import checks
+from support.checks import general as checks
 from support.flows import throughput
-from support.projects import Project
-from support.runs import Run, Tracers
-from support.runtime import Endpoints
-from support.stored import Stored
+from support.readback.stored import Stored
+from support.sdk.tracers import Run, Tracers
+from support.target.projects import Project
+from support.target.runtime import Endpoints
 
 
 @when(

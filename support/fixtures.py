@@ -8,19 +8,19 @@ from typing import Any
 import pytest
 from honeyhive import HoneyHive
 
-from .backend import BackendReader
-from .config import Config, load_config
-from .evidence import attach_json, attach_text
-from .llm import ModelTarget, model_target
-from .polling import Poll, set_timeout_multiplier
-from .projects import Project, Projects
-from .redaction import register_secrets
-from .runs import Tracers
-from .runtime import Endpoints
-from .runtime import endpoints as find_endpoints
-from .server_errors import LogMarks
-from .teardown import Teardown
-from .tracing import clean_context, instrument_openai, pin_global_provider
+from support.readback.polling import Poll, set_timeout_multiplier
+from support.readback.reader import BackendReader
+from support.report.evidence import attach_json, attach_text
+from support.report.redaction import register_secrets
+from support.report.server_errors import LogMarks
+from support.sdk.tracers import Tracers
+from support.sdk.tracing import clean_context, instrument_openai, pin_global_provider
+from support.target.config import Config, load_config
+from support.target.model import ModelTarget, model_target
+from support.target.projects import Project, Projects
+from support.target.runtime import Endpoints
+from support.target.runtime import endpoints as find_endpoints
+from support.teardown import Teardown
 
 
 @pytest.fixture(scope="session")

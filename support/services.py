@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from .polling import wait_for
+from support.readback.polling import wait_for
 
 LISTENING = "listening on "
 

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from support import catalogue
+from tools import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +56,7 @@ def test_an_undefined_step_fails_the_run_and_names_close_phrases(tmp_path: Path)
     )
     (tmp_path / "conftest.py").write_text(
         "from steps import MODULES\n"
-        "pytest_plugins = ['support.fixtures', 'support.reporting', *MODULES]\n"
+        "pytest_plugins = ['support.fixtures', 'support.report.plugin', *MODULES]\n"
     )
     result = subprocess.run(
         [

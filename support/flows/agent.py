@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 from honeyhive import HoneyHiveTracer
 
-from ..app.agent import LOOP, AgentAnswer, Inventory, StockAgent
-from ..backend import Event
-from ..event_fields import MISSING, field
-from ..evidence import attach_json
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
-from ..stored import Stored, value
+from support.app.agent import LOOP, AgentAnswer, Inventory, StockAgent
+from support.readback.fields import MISSING, field
+from support.readback.reader import Event
+from support.readback.stored import Stored, value
+from support.report.evidence import attach_json
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 QUESTION = "How many blue kettles (KET-BLUE) do you have in stock?"
 

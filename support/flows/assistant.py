@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from honeyhive import HoneyHiveTracer
 
-from ..app.assistant import STEPS, Assistant
-from ..app.documents import DocumentStore
-from ..event_fields import field
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
+from support.app.assistant import STEPS, Assistant
+from support.app.documents import DocumentStore
+from support.readback.fields import field
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 FOLLOW_UPS = (
     "What are the benefits of machine learning?",

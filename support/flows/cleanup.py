@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from honeyhive import HoneyHiveTracer
 
-from ..backend import BackendReader
-from ..ids import unique
-from ..projects import Project
-from ..runs import Tracers
-from ..sessions import NotRemovable, delete_session
-from ..tracing import close_tracer
+from support.ids import unique
+from support.readback.reader import BackendReader
+from support.sdk.tracers import Tracers
+from support.sdk.tracing import close_tracer
+from support.target.projects import Project
+from support.target.session_removal import NotRemovable, delete_session
 
 
 @dataclass

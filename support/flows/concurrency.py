@@ -8,20 +8,20 @@ from functools import partial
 
 from honeyhive import HoneyHiveTracer
 
-from ..app.concurrent_lookups import (
+from support.app.concurrent_lookups import (
     PRODUCTS,
     REQUEST,
     compare_with_tasks,
     compare_with_threads,
     serve_users_at_once,
 )
-from ..ids import unique
-from ..llm import ModelTarget, async_openai_client, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
-from ..sessions import delete_session
-from ..teardown import Teardown
-from ..tracing import acting_as
+from support.ids import unique
+from support.sdk.tracers import Run, Tracers, traced
+from support.sdk.tracing import acting_as
+from support.target.model import ModelTarget, async_openai_client, openai_client
+from support.target.projects import Project
+from support.target.session_removal import delete_session
+from support.teardown import Teardown
 
 USERS = ("ana", "ben")
 QUESTIONS = ("Name a colour.", "Name a fruit.")

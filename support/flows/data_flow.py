@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from honeyhive import HoneyHiveTracer
 
-from ..app import data_flow
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
+from support.app import data_flow
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 
 def three_step_request(tracers: Tracers, project: Project, model: ModelTarget) -> Run:

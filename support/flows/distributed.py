@@ -13,21 +13,21 @@ from typing import Any
 
 import httpx
 
-from ..app import storefront, worker_service
-from ..app.storefront import CallStyle
-from ..app.worker_service import WorkerConfig
-from ..backend import BackendReader, Event, is_
-from ..config import Config
-from ..evidence import attach_json, attach_text
-from ..llm import ModelTarget
-from ..polling import wait_for
-from ..projects import Project
-from ..runs import Run, Tracers, traced
-from ..runtime import RUN_DIR
-from ..services import Service
-from ..sessions import delete_session
-from ..stored import Stored, value
-from ..teardown import Teardown
+from support.app import storefront, worker_service
+from support.app.storefront import CallStyle
+from support.app.worker_service import WorkerConfig
+from support.readback.polling import wait_for
+from support.readback.reader import BackendReader, Event, is_
+from support.readback.stored import Stored, value
+from support.report.evidence import attach_json, attach_text
+from support.sdk.tracers import Run, Tracers, traced
+from support.services import Service
+from support.target.config import Config
+from support.target.model import ModelTarget
+from support.target.projects import Project
+from support.target.runtime import RUN_DIR
+from support.target.session_removal import delete_session
+from support.teardown import Teardown
 
 FRONT_STEPS = (storefront.TOP_STEP, storefront.CALL_STEP, storefront.CONFIRM_STEP)
 WORKER_STEPS = (worker_service.TOP_STEP, worker_service.CHECK_STEP)

@@ -7,11 +7,11 @@ from typing import Any
 
 from honeyhive import HoneyHiveTracer, enrich_session
 
-from ..app.ticket_desk import EscalationRefused, TicketDesk, escalate, handle_ticket
-from ..event_fields import field
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
+from support.app.ticket_desk import EscalationRefused, TicketDesk, escalate, handle_ticket
+from support.readback.fields import field
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 TICKET = "My parcel has not arrived and the tracking page shows no delivery date."
 REASON = "customer asked for a manager"

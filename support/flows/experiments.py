@@ -23,18 +23,18 @@ from honeyhive.experiments import evaluate, get_run_metrics, get_run_result
 from honeyhive.experiments.models import DatapointResult, ExperimentResultSummary, MetricDetail
 from honeyhive.models import AddDatapointsToDatasetRequest, CreateDatasetRequest, DatapointMapping
 
-from .. import checks
-from ..app import questions
-from ..backend import BackendReader, Event
-from ..evidence import attach_json, attach_text, span_tree
-from ..ids import unique
-from ..llm import ModelTarget, openai_client
-from ..polling import wait_for
-from ..projects import Project
-from ..sessions import NotRemovable, delete_session
-from ..stored import Stored, value
-from ..teardown import Teardown
-from ..tracing import acting_as
+from support.app import questions
+from support.checks import general as checks
+from support.ids import unique
+from support.readback.polling import wait_for
+from support.readback.reader import BackendReader, Event
+from support.readback.stored import Stored, value
+from support.report.evidence import attach_json, attach_text, span_tree
+from support.sdk.tracing import acting_as
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
+from support.target.session_removal import NotRemovable, delete_session
+from support.teardown import Teardown
 
 QUESTIONS = (
     ("What is the capital of France?", "Paris"),

@@ -7,8 +7,8 @@ from honeyhive import HoneyHive, HoneyHiveTracer
 from honeyhive._generated.api_config import HTTPException
 from honeyhive.models import PostEventRequest
 
-from ..projects import Project, Projects
-from ..runs import Run, Tracers, traced
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.projects import Project, Projects
 
 
 def call_with_unknown_key(tracers: Tracers, projects: Projects, project: Project) -> Run:

@@ -8,15 +8,15 @@ from typing import Any
 
 from honeyhive import HoneyHiveTracer
 
-from ..app.assistant import STEPS, Assistant
-from ..app.documents import DocumentStore
-from ..control import HoneyHiveControl
-from ..ids import unique
-from ..llm import ModelTarget, openai_client
-from ..private_backend import PrivateBackend
-from ..projects import Project
-from ..runs import Run, Tracers, traced
-from .findings import environment
+from support.app.assistant import STEPS, Assistant
+from support.app.documents import DocumentStore
+from support.control import HoneyHiveControl
+from support.flows.findings import environment
+from support.ids import unique
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.private_backend import PrivateBackend
+from support.target.projects import Project
 
 FAULTS: dict[str, dict[str, Any]] = {
     "status 503": {"action": "status", "status": 503},

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 from honeyhive import HoneyHiveTracer
 
-from ..control import HoneyHiveControl
-from ..ids import unique
-from ..projects import Project
-from ..runs import Run, Tracers, traced
+from support.control import HoneyHiveControl
+from support.ids import unique
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.projects import Project
 
 
 def _set_environment(values: dict[str, str | None]) -> None:

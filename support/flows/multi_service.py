@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from honeyhive import HoneyHiveTracer
 
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 
 def summarise_reply(text: str) -> str:

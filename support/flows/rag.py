@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from honeyhive import HoneyHiveTracer
 
-from ..app.rag import STEPS, RagPipeline, corpus
-from ..app.vector_index import VectorIndex
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
+from support.app.rag import STEPS, RagPipeline, corpus
+from support.app.vector_index import VectorIndex
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 
 def knowledge_base(model: ModelTarget) -> VectorIndex:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from honeyhive import HoneyHiveTracer
 
-from ..app.streaming import stream_answer
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers, traced
+from support.app.streaming import stream_answer
+from support.sdk.tracers import Run, Tracers, traced
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 STEP = "streamed-answer"
 QUESTION = "Explain in two sentences why the sky looks blue."

@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from honeyhive import HoneyHiveTracer
 
-from ..ids import unique
-from ..llm import ModelTarget, openai_client
-from ..projects import Project
-from ..runs import Run, Tracers
-from ..tracing import acting_as
+from support.ids import unique
+from support.sdk.tracers import Run, Tracers
+from support.sdk.tracing import acting_as
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
 
 TENANTS = {"tenant-a": "data-processing", "tenant-b": "model-inference"}
 

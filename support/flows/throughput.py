@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import time
 
-from ..ids import unique
-from ..projects import Project
-from ..runs import Run, Tracers
+from support.ids import unique
+from support.sdk.tracers import Run, Tracers
+from support.target.projects import Project
 
 _TEXT = "Exporters batch telemetry to reduce network calls. " * 20
 

@@ -18,7 +18,7 @@ from honeyhive.models import PostEventBatchRequest, PostEventRequest, StartSessi
 
 from support.control import HoneyHiveControl
 from support.ids import unique
-from support.polling import wait_for
+from support.readback.polling import wait_for
 from support.services import Service, honeyhive_emulator
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "honeyhive"

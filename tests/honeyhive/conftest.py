@@ -11,7 +11,7 @@ import pytest
 from honeyhive import HoneyHiveTracer
 
 from support.ids import unique
-from support.tracing import clean_context, close_tracer, open_tracer
+from support.sdk.tracing import clean_context, close_tracer, open_tracer
 
 from .api import Emulator, Tenant, start_emulator
 

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from emulator.honeyhive.__main__ import main as cli_main
-from support.polling import wait_for
+from support.readback.polling import wait_for
 
 from .api import HTTP, Tenant, error_of, new_session
 

@@ -31,7 +31,7 @@ from honeyhive.models import (
     UpdateMetricRequest,
 )
 
-from support.tracing import clean_context, pin_global_provider
+from support.sdk.tracing import clean_context, pin_global_provider
 
 from .api import Tenant, error_of, new_event, new_session
 

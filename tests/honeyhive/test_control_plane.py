@@ -14,7 +14,7 @@ from honeyhive._generated.services import Events_service
 from honeyhive.models import PostEventRequest
 
 from support.control import ControlError
-from support.polling import wait_for
+from support.readback.polling import wait_for
 
 from .api import HTTP, OTLP_PATH, Emulator, Tenant, error_of, event_body, new_event
 from .conftest import MakeTenant

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from honeyhive.models import UpdateEventRequest
 
-from support.polling import wait_for
+from support.readback.polling import wait_for
 
 from .api import OTLP_PATH, Emulator, Tenant, new_event, new_session, start_emulator
 from .spans import SpanSpec, json_export, protobuf_export

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ALLURERC = ROOT / "allurerc.mjs"
 
 # every variable that could point the run at a real backend or model is blanked: an empty value
-# wins over `.env` (support.config), so the run uses the embedded emulator and the local model
+# wins over `.env` (support.target.config): the run uses the embedded emulator and local model
 _EMBEDDED_DEFAULT = {
     "HH_API_KEY": "",
     "HH_API_URL": "",

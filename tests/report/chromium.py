@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from support.polling import wait_for
+from support.readback.polling import wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = (

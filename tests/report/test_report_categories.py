@@ -3,7 +3,7 @@
 The four outcomes the release manager tells apart — a known defect the SDK has since fixed
 (strict XPASS), a failed expectation, a backend's 5xx, a broken harness — cannot be made on
 demand from the real features, so a throwaway pytest-bdd project makes them: real scenarios,
-run by real pytest with the suite's own tag mapping (support.reporting, loaded the way the root
+run by real pytest with the suite's own tag mapping (support.report.plugin, loaded the way the root
 conftest loads it) and allure-pytest-bdd, rendered by Allure 3 with the project's allurerc.mjs.
 """
 
@@ -70,7 +70,7 @@ def report_index(tmp_path_factory: pytest.TempPathFactory) -> str:
     project = base / "project"
     project.mkdir()
     (project / "pytest.ini").write_text(_INI)
-    (project / "conftest.py").write_text('pytest_plugins = ["support.reporting"]\n')
+    (project / "conftest.py").write_text('pytest_plugins = ["support.report.plugin"]\n')
     (project / "outcomes.feature").write_text(_FEATURE)
     (project / "test_outcomes.py").write_text(_STEPS)
     results = base / "allure-results"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from support import secret_scan
+from tools import secret_scan
 
 from . import report_page as ui
 from .allure_run import (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from support import runtime
-from support.config import ConfigError, load_config
+from support.target import runtime
+from support.target.config import ConfigError, load_config
 
 
 def test_defaults_are_the_embedded_services() -> None:

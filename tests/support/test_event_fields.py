@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from support.event_fields import MISSING, field
+from support.readback.fields import MISSING, field
 
 
 def test_finds_flat_dotted_keys_and_nested_values_alike() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from support.config import load_config
 from support.control import HoneyHiveControl, ModelControl
-from support.llm import ModelTarget
-from support.projects import Project
-from support.runtime import Endpoints
+from support.target.config import load_config
+from support.target.model import ModelTarget
+from support.target.projects import Project
+from support.target.runtime import Endpoints
 
 SECRET = "sk-local-0123456789abcdef0123456789abcdef"
 

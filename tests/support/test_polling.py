@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from support import polling
-from support.polling import Poll, WaitTimeout, wait_for
+from support.readback import polling
+from support.readback.polling import Poll, WaitTimeout, wait_for
 
 
 class FakeClock:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from support.redaction import MASK, redact, register_secrets
+from support.report.redaction import MASK, redact, register_secrets
 
 
 def test_removes_configured_secrets_by_value() -> None:

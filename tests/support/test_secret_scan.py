@@ -3,7 +3,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from support.secret_scan import main, scan
+from tools.secret_scan import main, scan
 
 
 def test_finds_configured_values_generated_keys_and_bearer_tokens(tmp_path: Path) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from . import checks
-from .app.streaming import StreamedAnswer
-from .event_fields import MISSING
-from .event_fields import field as value
-from .runs import Run
-from .stored import Stored
+from support.app.streaming import StreamedAnswer
+from support.checks import general as checks
+from support.readback.fields import MISSING
+from support.readback.fields import field as value
+from support.readback.stored import Stored
+from support.sdk.tracers import Run
 
 
 def _answer(run: Run) -> StreamedAnswer:

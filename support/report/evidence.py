@@ -7,7 +7,7 @@ from typing import Any
 
 import allure
 
-from .redaction import redact
+from support.report.redaction import redact
 
 Event = dict[str, Any]
 

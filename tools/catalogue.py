@@ -1,5 +1,5 @@
 """The step catalogue, generated from the step code: every phrase QA can use in a feature, its
-parameters and an example from the features. `python -m support.catalogue` prints docs/steps.md;
+parameters and an example from the features. `python -m tools.catalogue` prints docs/steps.md;
 `suggest` names the closest phrases when a feature uses a step that does not exist."""
 
 from __future__ import annotations

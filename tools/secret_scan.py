@@ -4,7 +4,7 @@ Looks for the configured keys by value (HH_API_KEY, HH_API_KEY_2, OPENAI_API_KEY
 the suite generates (`hh_local_…`, `sk-local-…`), and for any bearer token that was not
 redacted. Text and binary files alike (the SQLite database is scanned as bytes).
 
-`python -m support.secret_scan [PATH ...]` (default: reports/) prints each hit and exits 1.
+`python -m tools.secret_scan [PATH ...]` (default: reports/) prints each hit and exits 1.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import ConfigError, load_config
+from support.target.config import ConfigError, load_config
 
 GENERATED = [
     re.compile(rb"hh_local_[0-9a-f]{16,}"),

@@ -3,12 +3,12 @@ holds what, and whether the work really overlapped in time."""
 
 from __future__ import annotations
 
-from .app.concurrent_lookups import Finding
-from .backend import BackendReader, Event
-from .event_fields import field as value
-from .evidence import span_tree
-from .runs import Run
-from .stored import Stored, fetch
+from support.app.concurrent_lookups import Finding
+from support.readback.fields import field as value
+from support.readback.reader import BackendReader, Event
+from support.readback.stored import Stored, fetch
+from support.report.evidence import span_tree
+from support.sdk.tracers import Run
 
 
 def _lookups(run: Run) -> list[Finding]:

@@ -12,14 +12,14 @@ from typing import Any
 import allure
 import pytest
 
-from .config import load_config
-from .evidence import attach_text
-from .runtime import service_logs
-from .services import tail
+from support.report.evidence import attach_text
+from support.services import tail
+from support.target.config import load_config
+from support.target.runtime import service_logs
 
 _LABEL_TAG = re.compile(r"^(epic|feature|story|severity|owner|issue):(.+)$")
 _SEVERITIES = {"blocker", "critical", "normal", "minor", "trivial"}
-FEATURES = Path(__file__).resolve().parent.parent / "features"
+FEATURES = Path(__file__).resolve().parents[2] / "features"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,7 +70,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def pytest_bdd_step_func_lookup_error(step: Any, exception: Exception, **_: Any) -> None:
     """An undefined step fails the run and names the closest phrases that do exist."""
-    from .catalogue import suggest
+    from tools.catalogue import suggest
 
     hints = "\n  ".join(suggest(step.name)) or "(none close; see docs/steps.md)"
     exception.args = (f"{exception.args[0]}\nClosest existing steps:\n  {hints}",)

@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
-from .control import HoneyHiveControl
-from .redaction import register_secrets
-from .services import Service, honeyhive_emulator, llm_server
+from support.control import HoneyHiveControl
+from support.report.redaction import register_secrets
+from support.services import Service, honeyhive_emulator, llm_server
+from support.target.config import Config
 
 RUN_DIR = Path("reports/run")
 HH_URL, HH_TOKEN = "ACCEPTANCE_HH_URL", "ACCEPTANCE_HH_CONTROL_TOKEN"

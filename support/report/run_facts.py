@@ -10,8 +10,8 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .config import Config
-from .redaction import redact
+from support.report.redaction import redact
+from support.target.config import Config
 
 
 def _version(package: str) -> str:

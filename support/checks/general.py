@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from .backend import BackendReader, Event, is_
-from .flows.cleanup import Created, Removal
-from .polling import WaitTimeout, wait_for
-from .runs import Run
-from .stored import Stored, holds_value, value
+from support.flows.cleanup import Created, Removal
+from support.readback.polling import WaitTimeout, wait_for
+from support.readback.reader import BackendReader, Event, is_
+from support.readback.stored import Stored, holds_value, value
+from support.sdk.tracers import Run
 
 
 def top_level_steps(stored: Stored, expected: list[tuple[str, str]]) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .app.rag import RagAnswer
-from .backend import Event
-from .event_fields import field as value
-from .runs import Run
-from .stored import Stored
+from support.app.rag import RagAnswer
+from support.readback.fields import field as value
+from support.readback.reader import Event
+from support.readback.stored import Stored
+from support.sdk.tracers import Run
 
 
 def _answer(run: Run) -> RagAnswer:

@@ -10,7 +10,7 @@ import httpx
 from honeyhive import HoneyHive
 from honeyhive.models import EventFilter
 
-from .polling import Poll, wait_for
+from support.readback.polling import Poll, wait_for
 
 Event = dict[str, Any]
 PAGE = 1000

@@ -9,12 +9,12 @@ from typing import Any
 
 from honeyhive import HoneyHiveTracer
 
-from .config import Config
-from .ids import unique
-from .projects import Project
-from .sessions import delete_session
-from .teardown import Teardown
-from .tracing import acting_as, close_tracer, open_tracer
+from support.ids import unique
+from support.sdk.tracing import acting_as, close_tracer, open_tracer
+from support.target.config import Config
+from support.target.projects import Project
+from support.target.session_removal import delete_session
+from support.teardown import Teardown
 
 
 @dataclass

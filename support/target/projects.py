@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .config import Config
-from .ids import unique
-from .redaction import register_secrets
-from .runtime import Endpoints
+from support.ids import unique
+from support.report.redaction import register_secrets
+from support.target.config import Config
+from support.target.runtime import Endpoints
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .runtime import service_logs
+from support.target.runtime import service_logs
 
 
 @dataclass

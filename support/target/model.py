@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import openai
 
-from .config import Config
-from .control import ModelControl
-from .redaction import register_secrets
-from .runtime import Endpoints
+from support.control import ModelControl
+from support.report.redaction import register_secrets
+from support.target.config import Config
+from support.target.runtime import Endpoints
 
 
 @dataclass(frozen=True)

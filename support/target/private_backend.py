@@ -8,11 +8,11 @@ import secrets
 import socket
 from pathlib import Path
 
-from .control import HoneyHiveControl
-from .ids import unique
-from .projects import Project
-from .redaction import register_secrets
-from .services import Service, honeyhive_emulator
+from support.control import HoneyHiveControl
+from support.ids import unique
+from support.report.redaction import register_secrets
+from support.services import Service, honeyhive_emulator
+from support.target.projects import Project
 
 
 class PrivateBackend:

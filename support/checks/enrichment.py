@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .event_fields import MISSING
-from .event_fields import field as value
-from .runs import Run
-from .stored import Stored
+from support.readback.fields import MISSING
+from support.readback.fields import field as value
+from support.readback.stored import Stored
+from support.sdk.tracers import Run
 
 ENRICHED = ("metadata.", "metrics.", "feedback.", "user_properties.")
 

@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .backend import BackendReader, Event
-from .event_fields import MISSING, field
-from .evidence import attach_json, attach_text, span_tree
-from .runs import Run
+from support.readback.fields import MISSING, field
+from support.readback.reader import BackendReader, Event
+from support.report.evidence import attach_json, attach_text, span_tree
+from support.sdk.tracers import Run
 
 
 @dataclass

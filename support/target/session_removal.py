@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from .projects import Project
+from support.target.projects import Project
 
 
 class NotRemovable(RuntimeError):
