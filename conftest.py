@@ -14,7 +14,14 @@ from support.services import Service
 from support.target.config import load_config
 from support.target.runtime import start_services, stop_services
 
-pytest_plugins = ["support.fixtures", "support.report.plugin", *MODULES]
+pytest_plugins = [
+    "support.fixtures",
+    "support.gherkin.collect",
+    "support.report.plugin",
+    "support.report.known_defects",
+    "support.scenario",
+    *MODULES,
+]
 
 # before any HoneyHiveTracer exists, so every tracer gets a provider of its own
 pin_global_provider()

@@ -7,8 +7,9 @@ Feature: Error recovery
   Background:
     Given a project that records traces
 
+  @known_defect @issue:refused-call-error-lacks-reason
   Scenario: A call made with an API key that belongs to no project is recorded as a failed step
     When a traced step calls HoneyHive with an API key that belongs to no project
     Then the call was refused as unauthorised
-    And the "failing-operation" step failed with an error that mentions "401 and invalid API key"
+    And the "failing-operation" step failed with the reason the backend gave for refusing the call
     And every step hangs directly under the session

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
 from pytest_bdd import given, parsers, then, when
 
-from support.checks import general as checks
+from support.checks import cleanup as checks
 from support.flows import cleanup
-from support.readback.reader import BackendReader
+from support.flows.cleanup import Created, Removal
+from support.outcome import Outcome
+from support.readback.readback import Readback
 from support.sdk.tracers import Tracers
 from support.target.projects import Project
-
-Readers = Callable[[Project], BackendReader]
 
 
 @given(
@@ -21,23 +18,21 @@ Readers = Callable[[Project], BackendReader]
     target_fixture="created",
 )
 def sessions_with_one_step(
-    tracers: Tracers, project: Project, readers: Readers, count: int
-) -> cleanup.Created:
-    return cleanup.sessions_with_one_step(tracers, project, readers(project), count)
+    tracers: Tracers, project: Project, readback: Readback, count: int
+) -> Created:
+    return cleanup.sessions_with_one_step(tracers, project, readback, count)
 
 
-@when("the sessions are removed", target_fixture="removal")
-def remove(created: cleanup.Created) -> cleanup.Removal:
+@when("the sessions are removed", target_fixture="outcome")
+def remove(created: Created) -> Outcome:
     return cleanup.remove(created)
 
 
 @then("none of the sessions or their steps is left in the backend")
-def nothing_left(created: cleanup.Created, removal: cleanup.Removal, readers: Readers) -> None:
-    leftovers = checks.nothing_left(readers(created.project), created, removal)
-    if leftovers:
-        pytest.skip("the backend cannot remove sessions; left behind: " + "; ".join(leftovers))
+def nothing_left(readback: Readback, outcome: Outcome) -> None:
+    checks.nothing_left(readback, outcome, outcome.facet(Removal))
 
 
 @then("no tracer of the scenario is still running")
-def tracers_stopped(created: cleanup.Created, removal: cleanup.Removal) -> None:
-    checks.no_new_threads(created, removal)
+def tracers_stopped(outcome: Outcome) -> None:
+    checks.no_new_threads(outcome.facet(Removal))

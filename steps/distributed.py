@@ -5,31 +5,38 @@ from __future__ import annotations
 
 from pytest_bdd import then, when
 
+from support.checks import distributed as checks
+from support.checks import structure
 from support.flows import distributed
+from support.flows.distributed import CrossService
+from support.outcome import Outcome
 from support.readback.reader import BackendReader
 from support.readback.stored import Stored
-from support.sdk.tracers import Run, Tracers
+from support.sdk.tracers import Tracers
 from support.target.config import Config
 from support.target.model import ModelTarget
 from support.target.projects import Project
 from support.teardown import Teardown
 
 
-@when("the storefront places an order that the inventory service reserves", target_fixture="run")
+@when(
+    "the storefront places an order that the inventory service reserves",
+    target_fixture="outcome",
+)
 def order_reserved(
     tracers: Tracers, project: Project, model: ModelTarget, config: Config, teardown: Teardown
-) -> Run:
+) -> Outcome:
     return distributed.order_across_services(tracers, project, model, config, teardown)
 
 
 @when(
     "the storefront places an order that the inventory service reserves, "
     "its call to the service traced as a block of code",
-    target_fixture="run",
+    target_fixture="outcome",
 )
 def order_reserved_from_block(
     tracers: Tracers, project: Project, model: ModelTarget, config: Config, teardown: Teardown
-) -> Run:
+) -> Outcome:
     return distributed.order_across_services(
         tracers, project, model, config, teardown, call_style="block"
     )
@@ -37,32 +44,32 @@ def order_reserved_from_block(
 
 @when(
     "the storefront places an order for a product the inventory service has no record of",
-    target_fixture="run",
+    target_fixture="outcome",
 )
 def order_for_unknown_product(
     tracers: Tracers, project: Project, model: ModelTarget, config: Config, teardown: Teardown
-) -> Run:
+) -> Outcome:
     return distributed.order_across_services(
         tracers, project, model, config, teardown, known_product=False
     )
 
 
 @then("every step of both services is stored in the storefront's session")
-def in_one_session(reader: BackendReader, run: Run) -> None:
-    distributed.one_session(reader, run)
+def in_one_session(reader: BackendReader, outcome: Outcome) -> None:
+    checks.one_session(reader, outcome.session, outcome.facet(CrossService))
 
 
 @then("each step of both services is stored exactly once")
-def each_once(stored: Stored, run: Run) -> None:
-    distributed.each_once(stored, run)
+def each_once(stored: Stored, outcome: Outcome) -> None:
+    checks.each_once(stored, outcome.session)
 
 
 @then("the steps form one tree, the inventory service's work under the storefront's call to it")
-def one_tree(stored: Stored, run: Run) -> None:
-    distributed.one_tree(stored)
-    distributed.worker_under_call(stored, run)
+def one_tree(stored: Stored, outcome: Outcome) -> None:
+    structure.one_tree(stored)
+    checks.worker_under_call(stored, outcome.facet(CrossService))
 
 
 @then("every step names the service and the process that ran it")
-def service_identity(stored: Stored, run: Run) -> None:
-    distributed.worker_identity(stored, run)
+def service_identity(stored: Stored, outcome: Outcome) -> None:
+    checks.worker_identity(stored, outcome.facet(CrossService))

@@ -5,42 +5,43 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from support.checks import enrichment as enrichment_checks
+from support.checks import delivery
+from support.checks import enrichment as checks
 from support.flows import enrichment
+from support.outcome import Outcome
+from support.readback.reader import BackendReader
 from support.readback.stored import Stored
-from support.sdk.tracers import Run, Tracers
+from support.sdk.tracers import Tracers
 from support.target.model import ModelTarget
 from support.target.projects import Project
+from support.target.runtime import Endpoints
 
 
-@when("the decorated ticket desk handles a customer's ticket", target_fixture="run")
-def ticket(tracers: Tracers, project: Project, model: ModelTarget) -> Run:
+@when("the decorated ticket desk handles a customer's ticket", target_fixture="outcome")
+def ticket(tracers: Tracers, project: Project, model: ModelTarget) -> Outcome:
     return enrichment.ticket_handled(tracers, project, model)
 
 
-@when(
-    "a decorated function enriches its step and then fails",
-    target_fixture="run",
-)
-def escalation(tracers: Tracers, project: Project) -> Run:
+@when("a decorated function enriches its step and then fails", target_fixture="outcome")
+def escalation(tracers: Tracers, project: Project) -> Outcome:
     return enrichment.escalation_refused(tracers, project)
 
 
 @then(parsers.parse('the "{parent}" step holds the steps "{first}" and "{second}"'))
 def nested(stored: Stored, parent: str, first: str, second: str) -> None:
-    enrichment_checks.steps_nested(stored, parent, [first, second])
+    checks.steps_nested(stored, parent, [first, second])
 
 
 @then("no step carries enrichment that another step recorded")
-def no_leaks(stored: Stored, run: Run) -> None:
-    enrichment_checks.enrichment_stays_on_its_event(stored, run)
-
-
-@then("the session carries the metadata, feedback, metrics and user properties the app gave it")
-def session_enrichment(stored: Stored, run: Run) -> None:
-    enrichment_checks.session_enrichment(stored, run)
+def no_leaks(stored: Stored, outcome: Outcome) -> None:
+    checks.enrichment_stays_on_its_event(stored, outcome.session)
 
 
 @then("the failure is recorded on that one step, with no extra events")
-def one_event(stored: Stored, run: Run) -> None:
-    enrichment_checks.one_event_per_failure(stored, run)
+def one_event(
+    stored: Stored, reader: BackendReader, outcome: Outcome, endpoints: Endpoints
+) -> None:
+    """Watched over the whole absence window, not only at the first sighting."""
+    delivery.nothing_extra_over_window(
+        reader, outcome.session, window=endpoints.absence_window, what="the failing function"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given
 
+from support.flows.tenants import LABELS
 from support.target.projects import Project, Projects
 
 
@@ -14,4 +15,4 @@ def a_project(projects: Projects) -> Project:
 
 @given("two projects, each with its own API key", target_fixture="tenant_projects")
 def two_projects(projects: Projects) -> dict[str, Project]:
-    return {label: projects.new(label) for label in ("tenant-a", "tenant-b")}
+    return {label: projects.new(label) for label in LABELS}

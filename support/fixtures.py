@@ -1,24 +1,31 @@
-"""The suite's pytest fixtures (loaded as a plugin from conftest.py)."""
+"""The suite's pytest fixtures (loaded as a plugin from conftest.py): the run's configuration and
+services, each scenario's projects, tracers, model, settings, fault plan and readback, and the
+views of what the backend holds that the Thens read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from honeyhive import HoneyHive
 
+from support.flows.faults import Plan
+from support.outcome import Outcome
 from support.readback.polling import Poll, set_timeout_multiplier
+from support.readback.readback import Readback
 from support.readback.reader import BackendReader
+from support.readback.stored import Stored
 from support.report.evidence import attach_json, attach_text
 from support.report.redaction import register_secrets
 from support.report.server_errors import LogMarks
+from support.sdk.settings import TracerSettings
 from support.sdk.tracers import Tracers
 from support.sdk.tracing import clean_context, instrument_openai, pin_global_provider
 from support.target.config import Config, load_config
 from support.target.model import ModelTarget, model_target
-from support.target.projects import Project, Projects
-from support.target.runtime import Endpoints
+from support.target.private_backend import PrivateBackend
+from support.target.projects import Projects
+from support.target.runtime import RUN_DIR, Endpoints
 from support.target.runtime import endpoints as find_endpoints
 from support.teardown import Teardown
 
@@ -42,14 +49,17 @@ def teardown() -> Iterator[Teardown]:
     registry = Teardown()
     yield registry
     problems = registry.run()
+    if registry.notes:
+        attach_text("teardown: what the backend could not undo", "\n".join(registry.notes))
     if problems:
         attach_text("teardown: what could not be undone", "\n".join(problems))
+        pytest.fail("teardown failed:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
 def server_errors_fail_the_scenario(request: pytest.FixtureRequest) -> Iterator[None]:
     """Only for scenarios: an ERROR in a local server's log while one ran fails it."""
-    if not request.node.nodeid.startswith("features/"):
+    if not str(request.node.path).endswith(".feature") and "features" not in request.node.nodeid:
         yield
         return
     marks = LogMarks.now()
@@ -76,8 +86,22 @@ def projects(config: Config, endpoints: Endpoints) -> Projects:
 
 
 @pytest.fixture
-def tracers(config: Config, teardown: Teardown, otel_context: None) -> Tracers:
-    return Tracers(config, teardown)
+def tracer_settings() -> TracerSettings:
+    """How the scenario's application configures its tracer; the configuration Givens change it."""
+    return TracerSettings()
+
+
+@pytest.fixture
+def tracers(
+    config: Config, teardown: Teardown, otel_context: None, tracer_settings: TracerSettings
+) -> Tracers:
+    return Tracers(config, teardown, tracer_settings)
+
+
+@pytest.fixture
+def plan() -> Plan:
+    """The faults the scenario's Givens planned (checked after its When: support/scenario.py)."""
+    return Plan()
 
 
 @pytest.fixture
@@ -95,15 +119,53 @@ def polls() -> Iterator[list[Poll[Any]]]:
 
 
 @pytest.fixture
-def readers(polls: list[Poll[Any]]) -> Callable[[Project], BackendReader]:
-    def reader(project: Project) -> BackendReader:
-        client = HoneyHive(api_key=project.api_key, server_url=project.url)
-        return BackendReader(client, on_poll=polls.append)
-
-    return reader
+def readback(polls: list[Poll[Any]]) -> Readback:
+    return Readback(on_poll=polls.append)
 
 
 @pytest.fixture
-def model(config: Config, endpoints: Endpoints) -> ModelTarget:
+def model(config: Config, endpoints: Endpoints) -> Iterator[ModelTarget]:
     instrument_openai()
-    return model_target(config, endpoints)
+    target = model_target(config, endpoints)
+    yield target
+    if target.traffic.exchanges:
+        attach_json(
+            "model traffic (as sent and received by the application)",
+            [
+                {
+                    "step": x.step,
+                    "endpoint": x.endpoint,
+                    "status": x.status,
+                    "streamed": x.streamed,
+                    "messages": list(x.messages),
+                    "reply": x.reply,
+                    "tool calls": [vars(c) for c in x.tool_calls],
+                    "usage": [x.prompt_tokens, x.completion_tokens],
+                    "error": x.error,
+                }
+                for x in target.traffic.exchanges
+            ],
+        )
+
+
+@pytest.fixture
+def private_backend(teardown: Teardown) -> PrivateBackend:
+    """A backend of the scenario's own; stopped after everything else was undone on it."""
+    backend = PrivateBackend(RUN_DIR)
+    teardown.add(f"stop the private backend {backend.name}", backend.stop)
+    return backend
+
+
+# ---- what the backend holds for the When's outcome ----------------------------------------------
+
+
+@pytest.fixture
+def reader(outcome: Outcome, readback: Readback) -> BackendReader:
+    """The reader of the project the When's session belongs to."""
+    return readback.reader(outcome.session.project)
+
+
+@pytest.fixture
+def stored(outcome: Outcome, readback: Readback) -> Stored:
+    """The When's one session as stored (polled until every traced step is there)."""
+    return readback.session(outcome.session)

@@ -1,5 +1,7 @@
 """A registry of what a scenario created, undone in reverse order at the end, tolerant of errors:
-every undo runs even if an earlier one failed, and the failures are reported, not raised."""
+every undo runs even if an earlier one failed. A failure is a problem (the scenario fails in its
+teardown), unless it is a `Limitation` of the backend (say, no way to delete a session), which is
+noted in the report instead."""
 
 from __future__ import annotations
 
@@ -10,10 +12,15 @@ from dataclasses import dataclass, field
 log = logging.getLogger("acceptance.teardown")
 
 
+class Limitation(Exception):
+    """An undo the backend does not offer: noted, not a failure."""
+
+
 @dataclass
 class Teardown:
     _steps: list[tuple[str, Callable[[], object]]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, what: str, undo: Callable[[], object]) -> None:
         self._steps.append((what, undo))
@@ -24,6 +31,8 @@ class Teardown:
             what, undo = self._steps.pop()
             try:
                 undo()
+            except Limitation as exc:
+                self.notes.append(f"could not {what}: {exc}")
             except Exception as exc:  # teardown must go on whatever one undo raised
                 message = f"could not {what}: {type(exc).__name__}: {exc}"
                 log.warning(message)

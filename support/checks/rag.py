@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.app.rag import RagAnswer
+from support.flows.rag import Retrieval
 from support.readback.fields import field as value
 from support.readback.reader import Event
 from support.readback.stored import Stored
-from support.sdk.tracers import Run
-
-
-def _answer(run: Run) -> RagAnswer:
-    answer: RagAnswer = run.extra["rag"]
-    return answer
 
 
 def _documents(stored: Stored, step: str) -> list[dict[str, Any]]:
@@ -35,38 +29,38 @@ def _embedding_call(stored: Stored) -> Event:
     return calls[0]
 
 
-def query_embedded(stored: Stored, run: Run) -> None:
+def query_embedded(stored: Stored, rag: Retrieval) -> None:
     call = _embedding_call(stored)
-    assert run.extra["question"] in str(call.get("inputs")) + str(call.get("metadata")), (
+    assert rag.question in str(call.get("inputs")) + str(call.get("metadata")), (
         f"the embedding call does not record the question: {call.get('inputs')}"
     )
 
 
-def retrieved_as_returned(stored: Stored, run: Run) -> None:
-    got, sent = _documents(stored, "retrieval"), _answer(run).retrieved
+def retrieved_as_returned(stored: Stored, rag: Retrieval) -> None:
+    got, sent = _documents(stored, "retrieval"), rag.answer.retrieved
     assert got == sent, f"retrieval stored {got}, the vector store returned {sent}"
     scores = [d["score"] for d in got]
     assert scores == sorted(scores, reverse=True), f"retrieval scores not nearest first: {scores}"
 
 
-def reranked_from_retrieved(stored: Stored, run: Run, keep: int) -> None:
+def reranked_from_retrieved(stored: Stored, rag: Retrieval, keep: int) -> None:
     retrieved = [d["id"] for d in _documents(stored, "retrieval")]
     given = value(stored.one("reranking"), "inputs.documents")
     assert given == retrieved, f"reranking was given {given}, retrieval returned {retrieved}"
     kept = _documents(stored, "reranking")
-    assert kept == _answer(run).reranked, (
-        f"reranking stored {kept}, the app kept {_answer(run).reranked}"
+    assert kept == rag.answer.reranked, (
+        f"reranking stored {kept}, the app kept {rag.answer.reranked}"
     )
     assert len(kept) == keep and {d["id"] for d in kept} <= set(retrieved), kept
     scores = [d["score"] for d in kept]
     assert scores == sorted(scores, reverse=True), f"reranked documents out of order: {scores}"
 
 
-def generation_grounded(stored: Stored, run: Run) -> None:
+def generation_grounded(stored: Stored, rag: Retrieval) -> None:
     calls = stored.model_calls_under(stored.one("generation"))
     assert len(calls) == 1, f"generation holds {len(calls)} model calls"
     sent = str(value(calls[0], "inputs.chat_history"))
-    answer = _answer(run)
+    answer = rag.answer
     missing = [b[:40] for b in answer.kept_bodies if b not in sent]
     dropped = [b[:40] for b in answer.dropped_bodies if b in sent]
     assert not missing, f"the model was not given the kept documents {missing}"

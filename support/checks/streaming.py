@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from support.app.streaming import StreamedAnswer
-from support.checks import general as checks
+from support.checks import model_calls as checks
+from support.flows.streaming import Streamed
+from support.outcome import Outcome
 from support.readback.fields import MISSING
 from support.readback.fields import field as value
 from support.readback.stored import Stored
-from support.sdk.tracers import Run
 
 
-def _answer(run: Run) -> StreamedAnswer:
-    answer: StreamedAnswer = run.extra["answer"]
-    return answer
-
-
-def full_text_recorded(stored: Stored, run: Run, step: str) -> None:
-    call, answer = checks.model_call(stored, step), _answer(run)
+def full_text_recorded(stored: Stored, streamed: Streamed, step: str) -> None:
+    call, answer = checks.model_call(stored, step), streamed.answer
     got = value(call, "outputs.content")
     assert got == answer.text, (
         f"the stored reply ({got!r}) is not what the user saw over {answer.chunks} chunks "
@@ -24,8 +19,12 @@ def full_text_recorded(stored: Stored, run: Run, step: str) -> None:
     )
 
 
-def usage_from_last_chunk(stored: Stored, run: Run, step: str) -> None:
-    call, answer = checks.model_call(stored, step), _answer(run)
+def usage_from_last_chunk(stored: Stored, outcome: Outcome, step: str) -> None:
+    """The stored token counts are the usage the model sent in the stream's last chunk (as the
+    application received it on the wire)."""
+    call = checks.model_call(stored, step)
+    (answer,) = [x for x in checks.exchanges_under(outcome, step) if not x.failed][-1:]
+    assert answer.streamed, f"the model call under {step} was not streamed"
     assert answer.prompt_tokens and answer.completion_tokens, "the stream carried no usage"
     stored_counts = {
         k: value(call, f"metadata.{k}") for k in ("prompt_tokens", "completion_tokens")
@@ -44,8 +43,8 @@ def recorded_as_streamed(stored: Stored, step: str) -> None:
     assert streamed, f"nothing on the model call says it was streamed: config {call.get('config')}"
 
 
-def partial_text_recorded(stored: Stored, run: Run, step: str) -> None:
-    answer = _answer(run)
+def partial_text_recorded(stored: Stored, streamed: Streamed, step: str) -> None:
+    answer = streamed.answer
     assert not answer.finished, "the user read the stream to its end"
     calls = stored.model_calls_under(stored.one(step))
     assert len(calls) == 1, (

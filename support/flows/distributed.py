@@ -7,20 +7,16 @@ timing out."""
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
 from support.app import storefront, worker_service
-from support.app.storefront import CallStyle
+from support.app.storefront import CallStyle, OrderOutcome
 from support.app.worker_service import WorkerConfig
-from support.readback.polling import wait_for
-from support.readback.reader import BackendReader, Event, is_
-from support.readback.stored import Stored, value
+from support.outcome import Facet, Outcome, StepOutcome
 from support.report.evidence import attach_json, attach_text
-from support.sdk.tracers import Run, Tracers, traced
+from support.sdk.tracers import TracedSession, Tracers
 from support.services import Service
 from support.target.config import Config
 from support.target.model import ModelTarget
@@ -79,6 +75,15 @@ def start_inventory_service(
     return service
 
 
+@dataclass(frozen=True)
+class CrossService(Facet):
+    NEEDS = "a When in which the storefront places an order the inventory service reserves"
+    order: OrderOutcome
+    inventory: InventoryService
+    front_pid: int
+    worker_steps: tuple[str, ...]
+
+
 def order_across_services(
     tracers: Tracers,
     project: Project,
@@ -88,112 +93,30 @@ def order_across_services(
     *,
     call_style: CallStyle = "function",
     known_product: bool = True,
-) -> Run:
+) -> Outcome:
     """The storefront takes an order and has the inventory service reserve it."""
-
-    def body(tracer: Any, unique_id: str) -> Run:
-        inventory = start_inventory_service(project, model, config, teardown, unique_id)
+    with TracedSession(tracers, project, "distributed", model) as s:
+        inventory = start_inventory_service(project, model, config, teardown, s.unique_id)
         order = {
-            "order_id": unique_id,
+            "order_id": s.unique_id,
             "sku": "KET-BLUE" if known_product else UNKNOWN_SKU,
             "quantity": 2,
         }
-        outcome = storefront.place_order(tracer, inventory.url, order, call_style=call_style)
+        outcome = storefront.place_order(s.tracer, inventory.url, order, call_style=call_style)
         attach_json("trace context the storefront sent", outcome.headers_sent)
         if outcome.error:
             attach_text("inventory service log (tail)", inventory.log_tail())
         worker_steps = list(WORKER_STEPS) + ([MODEL_STEP] if known_product else [])
-        return Run.of(
-            project,
-            tracer,
-            unique_id,
-            [*FRONT_STEPS, *worker_steps],
-            extra={
-                "outcome": outcome,
-                "inventory": inventory,
-                "worker_steps": worker_steps,
-                "front_pid": os.getpid(),
-            },
+        s.steps = [
+            StepOutcome(storefront.TOP_STEP, "chain"),
+            StepOutcome(storefront.CALL_STEP, "tool", parent=storefront.TOP_STEP),
+            StepOutcome(storefront.CONFIRM_STEP, "tool", parent=storefront.TOP_STEP),
+            StepOutcome(worker_service.TOP_STEP, "chain", parent=storefront.CALL_STEP),
+            StepOutcome(worker_service.CHECK_STEP, "tool", parent=worker_service.TOP_STEP),
+        ] + (
+            [StepOutcome(MODEL_STEP, "model", parent=worker_service.TOP_STEP)]
+            if known_product
+            else []
         )
-
-    return traced(tracers, project, "distributed", body)
-
-
-# ---- what the Then steps check -----------------------------------------------------------
-
-
-def marked_steps(reader: BackendReader, run: Run) -> list[Event]:
-    """Every step either service marked with the scenario's id, in whatever session it was
-    stored, polled until each expected (marked) step is there."""
-    marked = [*FRONT_STEPS, *WORKER_STEPS]
-    return wait_for(
-        lambda: reader.export([is_("metadata.scenario.unique_id", run.unique_id)]),
-        lambda events: set(marked) <= {e.get("event_name") for e in events},
-        what=f"the steps of both services marked {run.unique_id}",
-        on_done=reader.on_poll,
-    )
-
-
-def one_session(reader: BackendReader, run: Run) -> None:
-    events = marked_steps(reader, run)
-    elsewhere = {
-        e.get("event_name"): e.get("session_id")
-        for e in events
-        if e.get("session_id") != run.session_id
-    }
-    inventory: InventoryService = run.extra["inventory"]
-    own = (
-        " (the inventory service's own session)"
-        if inventory.session_id in elsewhere.values()
-        else ""
-    )
-    sent = run.extra["outcome"].headers_sent
-    assert not elsewhere, (
-        f"steps stored outside the storefront's session {run.session_id}: {elsewhere}{own}; "
-        f"the storefront sent the headers {sorted(sent)}, baggage {sent.get('baggage')!r}"
-    )
-
-
-def each_once(stored: Stored, run: Run) -> None:
-    counts = Counter(stored.names())
-    wrong = {n: counts.get(n, 0) for n in run.steps if counts.get(n, 0) != 1}
-    assert not wrong, f"steps not stored exactly once (name: times): {wrong}; stored {dict(counts)}"
-
-
-def one_tree(stored: Stored) -> None:
-    """Every step hangs under the session or under another stored step of it."""
-    ids = {e.get("event_id") for e in stored.events}
-    orphans = {
-        e.get("event_name"): e.get("parent_id")
-        for e in stored.steps
-        if e.get("parent_id") not in ids
-    }
-    assert not orphans, f"steps whose parent is not in the session (name: parent): {orphans}"
-
-
-def worker_under_call(stored: Stored, run: Run) -> None:
-    """The inventory service's top step hangs under the storefront's call to it, and the
-    service's other steps under its top step."""
-    call = stored.one(storefront.CALL_STEP)
-    top = stored.one(worker_service.TOP_STEP)
-    assert top.get("parent_id") == call.get("event_id"), (
-        f"{worker_service.TOP_STEP} hangs under {top.get('parent_id')}, not under "
-        f"{storefront.CALL_STEP} ({call.get('event_id')})"
-    )
-    below = sorted(str(c.get("event_name")) for c in stored.children(top))
-    expected = sorted(n for n in run.extra["worker_steps"] if n != worker_service.TOP_STEP)
-    assert below == expected, f"under {worker_service.TOP_STEP}: {below}, expected {expected}"
-
-
-def worker_identity(stored: Stored, run: Run) -> None:
-    inventory: InventoryService = run.extra["inventory"]
-    front_pid = run.extra["front_pid"]
-    assert inventory.pid != front_pid, "the inventory service ran in the test's own process"
-    for name in WORKER_STEPS:
-        step = stored.one(name)
-        assert value(step, "metadata.service.name") == worker_service.SERVICE, name
-        assert value(step, "metadata.service.pid") == inventory.pid, name
-    for name in FRONT_STEPS:
-        step = stored.one(name)
-        assert value(step, "metadata.service.name") == storefront.SERVICE, name
-        assert value(step, "metadata.service.pid") == front_pid, name
+    facet = CrossService(outcome, inventory, os.getpid(), tuple(worker_steps))
+    return s.outcome("the storefront places an order across two services", facets=[facet])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from honeyhive import HoneyHiveTracer, enrich_session
+from honeyhive import enrich_session
 
 from support.app.ticket_desk import EscalationRefused, TicketDesk, escalate, handle_ticket
+from support.outcome import Outcome, StepOutcome
 from support.readback.fields import field
-from support.sdk.tracers import Run, Tracers, traced
+from support.sdk.tracers import TracedSession, Tracers
 from support.target.model import ModelTarget, openai_client
 from support.target.projects import Project
 
@@ -18,8 +19,9 @@ REASON = "customer asked for a manager"
 HANDLER, CLASSIFY, ROUTE = "handle-ticket", "TicketDesk.classify", "TicketDesk.route"
 
 
-def ticket_handled(tracers: Tracers, project: Project, model: ModelTarget) -> Run:
-    def body(tracer: HoneyHiveTracer, unique_id: str) -> Run:
+def ticket_handled(tracers: Tracers, project: Project, model: ModelTarget) -> Outcome:
+    with TracedSession(tracers, project, "ticket", model) as s:
+        unique_id, tracer = s.unique_id, s.tracer
         user_id = f"user-{unique_id}"
         desk = TicketDesk(openai_client(model), model.model)
         result = handle_ticket(desk, unique_id, TICKET, user_id)
@@ -34,49 +36,66 @@ def ticket_handled(tracers: Tracers, project: Project, model: ModelTarget) -> Ru
             metrics=session["metrics"],
             user_properties=session["user_properties"],
         )
-        recorded: dict[str, dict[str, Any]] = {
-            HANDLER: {
-                "metadata.ticket_id": unique_id,
-                "user_properties.user_id": user_id,
-                "inputs.ticket_id": unique_id,
-                "inputs.text": TICKET,
-                "outputs.result.team": result["team"],
-            },
-            CLASSIFY: {
-                "metadata.category": result["category"],
-                "metrics.confidence": desk.confidence,
-                "inputs.ticket": TICKET,
-                "outputs.result": result["category"],
-            },
-            ROUTE: {
-                "metadata.team": result["team"],
-                "inputs.category": result["category"],
-                "outputs.result": result["team"],
-            },
+        s.steps = [
+            StepOutcome(
+                HANDLER,
+                "chain",
+                recorded={
+                    "metadata.ticket_id": unique_id,
+                    "user_properties.user_id": user_id,
+                    "inputs.ticket_id": unique_id,
+                    "inputs.text": TICKET,
+                    "outputs.result.team": result["team"],
+                },
+            ),
+            StepOutcome(
+                CLASSIFY,
+                "tool",
+                parent=HANDLER,
+                recorded={
+                    "metadata.category": result["category"],
+                    "metrics.confidence": desk.confidence,
+                    "inputs.ticket": TICKET,
+                    "outputs.result": result["category"],
+                },
+            ),
+            StepOutcome(
+                ROUTE,
+                "tool",
+                parent=HANDLER,
+                recorded={
+                    "metadata.team": result["team"],
+                    "inputs.category": result["category"],
+                    "outputs.result": result["team"],
+                },
+            ),
+        ]
+        s.recorded = {"metadata.ticket_id": unique_id} | {
+            f"{kind}.{key}": v for kind, values in session.items() for key, v in values.items()
         }
-        run = Run.of(project, tracer, unique_id, list(recorded), recorded=recorded)
-        run.extra["session"] = {"metadata": {"ticket_id": unique_id}, **session}
-        run.ready = lambda events: any(
-            field(e, "metadata.ticket_id") == unique_id and field(e, "feedback.rating") == 4
-            for e in events
-            if e.get("event_type") == "session"
-        )
-        return run
-
-    return traced(tracers, project, "ticket", body)
+    stored_session = s.session
+    stored_session.ready = lambda events: any(
+        field(e, "metadata.ticket_id") == unique_id and field(e, "feedback.rating") == 4
+        for e in events
+        if e.get("event_type") == "session"
+    )
+    return s.outcome("the decorated ticket desk handles a ticket", session=stored_session)
 
 
-def escalation_refused(tracers: Tracers, project: Project) -> Run:
-    def body(tracer: HoneyHiveTracer, unique_id: str) -> Run:
+def escalation_refused(tracers: Tracers, project: Project) -> Outcome:
+    with TracedSession(tracers, project, "escalation") as s:
         try:
-            escalate(unique_id, REASON)
+            escalate(s.unique_id, REASON)
         except EscalationRefused as exc:
-            error = str(exc)
+            error = f"{type(exc).__name__}: {exc}"
         else:
             raise AssertionError("the escalation was expected to be refused")
-        recorded = {"escalate": {"metadata.escalation_reason": REASON, "feedback.escalated": True}}
-        return Run.of(
-            project, tracer, unique_id, ["escalate"], recorded=recorded, extra={"error": error}
-        )
-
-    return traced(tracers, project, "escalation", body)
+        s.steps = [
+            StepOutcome(
+                "escalate",
+                "tool",
+                recorded={"metadata.escalation_reason": REASON, "feedback.escalated": True},
+                error=error,
+            )
+        ]
+    return s.outcome("a decorated function enriches its step and then fails")

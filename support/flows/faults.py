@@ -1,55 +1,140 @@
-"""Faults: the backend or the model misbehaves while an application runs. Each flow records what
-the application sent and how the SDK behaved, so the Then steps can count what arrived."""
+"""Faults: the backend or the model misbehaves while an application runs. A fault Given plans
+the fault on the embedded servers' control planes and records it, so that a When which never
+meets it is reported instead of passing silently; the When records what the application sent
+and how the SDK behaved, so the Thens can count what arrived."""
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass, field
 from typing import Any
-
-from honeyhive import HoneyHiveTracer
 
 from support.app.assistant import STEPS, Assistant
 from support.app.documents import DocumentStore
-from support.control import HoneyHiveControl
-from support.flows.findings import environment
 from support.ids import unique
-from support.sdk.tracers import Run, Tracers, traced
+from support.outcome import (
+    BadScenario,
+    Facet,
+    NeedsAnotherWhen,
+    Outcome,
+    SessionOutcome,
+    StepOutcome,
+    TracingFacts,
+)
+from support.sdk.tracers import TracedSession, Tracers
 from support.target.model import ModelTarget, openai_client
 from support.target.private_backend import PrivateBackend
 from support.target.projects import Project
 
-FAULTS: dict[str, dict[str, Any]] = {
+BACKEND_ANSWERS: dict[str, dict[str, Any]] = {
     "status 503": {"action": "status", "status": 503},
     "status 429": {"action": "status", "status": 429, "retry_after": 0},
     "a dropped connection": {"action": "reset"},
 }
+EMBEDDED = "needs the embedded {what} (tag the scenario @emulator_only)"
 
 
-def refuse_exports(control: HoneyHiveControl, project: Project, count: int, answer: str) -> None:
-    if answer not in FAULTS:
-        raise ValueError(f"unknown answer {answer!r}; use one of {sorted(FAULTS)}")
-    control.set_faults(project.name, [{"route": "otlp", "times": count, **FAULTS[answer]}])
+@dataclass
+class PlannedFault:
+    """A fault a Given planned; `met()` says whether the When ran into it."""
+
+    what: str
+    met: Any = field(repr=False)  # () -> (bool, what was seen)
+
+
+@dataclass
+class Plan:
+    faults: list[PlannedFault] = field(default_factory=list)
+
+    def unmet(self) -> list[str]:
+        out = []
+        for fault in self.faults:
+            ok, seen = fault.met()
+            if not ok:
+                out.append(f"{fault.what} ({seen})")
+        return out
+
+
+@dataclass(frozen=True)
+class BackendFacts(Facet):
+    """What the embedded backend saw of the When's exports."""
+
+    NEEDS = "a When that traces steps through a backend with planned faults"
+    refused: int  # exports the planned fault answered
+    exports: int  # exports the backend stored
+
+
+def _control(project: Project) -> Any:
+    if project.control is None:
+        raise NeedsAnotherWhen(EMBEDDED.format(what="backend's control plane"))
+    return project.control
+
+
+def refuse_exports(plan: Plan, project: Project, count: int, answer: str) -> None:
+    if answer not in BACKEND_ANSWERS:
+        raise BadScenario(f"unknown answer {answer!r}; use one of {sorted(BACKEND_ANSWERS)}")
+    control = _control(project)
+    control.set_faults(project.name, [{"route": "otlp", "times": count, **BACKEND_ANSWERS[answer]}])
+
+    def met() -> tuple[bool, str]:
+        hits = sum(f["hits"] for f in control.faults(project.name))
+        return hits >= 1, f"the backend answered {hits} trace exports that way"
+
+    plan.faults.append(PlannedFault(f"the next {count} trace exports answered with {answer}", met))
 
 
 def slow_session_start(
-    control: HoneyHiveControl, project: Project, timeout_seconds: float
+    plan: Plan, project: Project, timeout_seconds: float
 ) -> dict[str, str | None]:
     """The next session start is answered 2.5x later than the app's API timeout allows; returns
     the environment that sets that timeout for the app's tracer."""
+    control = _control(project)
     delay_ms = int(timeout_seconds * 2500)
     control.set_faults(
         project.name, [{"route": "session", "action": "delay", "delay_ms": delay_ms, "times": 1}]
     )
+
+    def met() -> tuple[bool, str]:
+        hits = sum(f["hits"] for f in control.faults(project.name))
+        return hits >= 1, f"{hits} session starts were delayed"
+
+    plan.faults.append(PlannedFault("the next session start answered late", met))
     return {"HH_API_TIMEOUT": str(timeout_seconds)}
+
+
+def model_fails(plan: Plan, model: ModelTarget, status: int, count: int) -> None:
+    if model.control is None:
+        raise NeedsAnotherWhen(EMBEDDED.format(what="model server"))
+    model.control.fail_next(model.api_key, status, count)
+    control = model.control
+
+    def met() -> tuple[bool, str]:
+        seen = [r.get("status") for r in control.requests(model.api_key)]
+        return seen.count(status) >= count, f"the model server answered {seen}"
+
+    plan.faults.append(PlannedFault(f"the next {count} model requests answered {status}", met))
+
+
+def model_cuts_stream(plan: Plan, model: ModelTarget, after_chunks: int) -> None:
+    if model.control is None:
+        raise NeedsAnotherWhen(EMBEDDED.format(what="model server"))
+    model.control.cut_next_stream(model.api_key, after_chunks)
+    control = model.control
+
+    def met() -> tuple[bool, str]:
+        seen = control.requests(model.api_key)
+        streamed = [r for r in seen if r.get("stream")]
+        return bool(streamed), f"{len(streamed)} streamed of {len(seen)} model requests"
+
+    plan.faults.append(
+        PlannedFault(f"the next streamed answer cut after {after_chunks} chunks", met)
+    )
 
 
 def step_name(i: int) -> str:
     return f"step-{i}"
 
 
-def _trace_steps(
-    tracer: HoneyHiveTracer, unique_id: str, names: list[str], errors: list[str]
-) -> None:
+def _trace_steps(tracer: Any, unique_id: str, names: list[str], errors: list[str]) -> None:
     for name in names:
         try:
             with tracer.trace(name) as span:
@@ -58,41 +143,35 @@ def _trace_steps(
             errors.append(f"{name}: {type(exc).__name__}: {exc}")
 
 
-def steps_in_session(
-    tracers: Tracers,
-    project: Project,
-    count: int,
-    env: dict[str, str | None],
-    control: HoneyHiveControl | None,
-) -> Run:
+def _backend_facts(project: Project) -> list[object]:
+    if project.control is None:
+        return []
+    refused = sum(f["hits"] for f in project.control.faults(project.name))
+    return [BackendFacts(refused, len(project.control.payloads(project.name)))]
+
+
+def steps_in_session(tracers: Tracers, project: Project, count: int) -> Outcome:
     unique_id, errors = unique("faults"), list[str]()
     names = [step_name(i) for i in range(count)]
-    started = time.perf_counter()
-    with environment(**env):
-        tracer = tracers.open(project, unique_id)
-    init_seconds = time.perf_counter() - started
+    tracer = tracers.open(project, unique_id)
+    init_seconds = tracers.last_init_seconds
     _trace_steps(tracer, unique_id, names, errors)
     flushed = tracer.flush()
-    refused = sum(f["hits"] for f in control.faults(project.name)) if control else 0
-    exports = len(control.payloads(project.name)) if control else None
-    return Run.of(
-        project,
-        tracer,
-        unique_id,
-        names,
-        extra={
-            "errors": errors,
-            "flushed": flushed,
-            "refused": refused,
-            "exports": exports,
-            "init_seconds": init_seconds,
-        },
+    session = SessionOutcome(
+        str(tracer.session_id), unique_id, project, [StepOutcome(n, "tool") for n in names]
+    )
+    return Outcome(
+        action=f"the application traces {count} steps in one session and flushes",
+        sessions=[session],
+        tracing=TracingFacts(tuple(errors), init_seconds, None, flushed),
+        tracers=[tracer],
+        facets=_backend_facts(project),
     )
 
 
 def around_backend_outage(
     tracers: Tracers, backend: PrivateBackend, count: int, outage: str
-) -> Run:
+) -> Outcome:
     """`down at start`: the app starts while nothing listens, the backend comes up half-way.
     `restart`: the backend is killed (SIGKILL) and restarted half-way."""
     unique_id, errors = unique("outage"), list[str]()
@@ -100,9 +179,8 @@ def around_backend_outage(
     half = count // 2
     if outage == "restart":
         backend.start()
-    started = time.perf_counter()
     tracer = tracers.open(backend.project, unique_id)
-    init_seconds = time.perf_counter() - started
+    init_seconds = tracers.last_init_seconds
     _trace_steps(tracer, unique_id, names[:half], errors)
     if outage == "restart":
         tracer.flush()
@@ -111,33 +189,24 @@ def around_backend_outage(
         backend.start()
     _trace_steps(tracer, unique_id, names[half:], errors)
     flushed = tracer.flush()
-    return Run.of(
-        backend.project,
-        tracer,
-        unique_id,
-        names,
-        extra={"errors": errors, "flushed": flushed, "init_seconds": init_seconds},
+    session = SessionOutcome(
+        str(tracer.session_id), unique_id, backend.project, [StepOutcome(n, "tool") for n in names]
     )
-
-
-def model_fails(model: ModelTarget, status: int, count: int) -> None:
-    if model.control is None:
-        raise RuntimeError("needs the embedded model server (tag @emulator_only)")
-    model.control.fail_next(model.api_key, status, count)
-
-
-def model_cuts_stream(model: ModelTarget, after_chunks: int) -> None:
-    if model.control is None:
-        raise RuntimeError("needs the embedded model server (tag @emulator_only)")
-    model.control.cut_next_stream(model.api_key, after_chunks)
+    return Outcome(
+        action=f"the application traces {count} steps around a backend outage ({outage})",
+        sessions=[session],
+        tracing=TracingFacts(tuple(errors), init_seconds, None, flushed),
+        tracers=[tracer],
+    )
 
 
 def resilient_answer(
     tracers: Tracers, project: Project, model: ModelTarget, *, stream: bool
-) -> Run:
-    def body(tracer: HoneyHiveTracer, unique_id: str) -> Run:
+) -> Outcome:
+
+    with TracedSession(tracers, project, "model-faults", model) as s:
         bot = Assistant(
-            tracer,
+            s.tracer,
             openai_client(model, max_retries=0),
             model.model,
             DocumentStore(),
@@ -146,13 +215,5 @@ def resilient_answer(
             stream=stream,
         )
         bot.answer("Why trace an LLM application?")
-        requests = model.control.requests(model.api_key) if model.control else []
-        return Run.of(
-            project,
-            tracer,
-            unique_id,
-            list(STEPS),
-            extra={"model_requests": requests, "turns": list(bot.history)},
-        )
-
-    return traced(tracers, project, "model-faults", body)
+        s.steps = [StepOutcome(n, "model" if n == "llm-generation" else "tool") for n in STEPS]
+    return s.outcome("the assistant answers, retrying failed model calls")

@@ -1,77 +1,83 @@
-"""Flows behind the SDK findings: each exercises a documented behaviour the SDK does not honour
-(see features/sdk_findings.feature). The scenarios expect the documented behaviour."""
+"""Flows behind the SDK findings of `features/sdk_findings.feature`: each exercises a documented
+behaviour; the scenarios expect what the SDK documents."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
+from dataclasses import dataclass
 
-from honeyhive import HoneyHiveTracer
-
-from support.control import HoneyHiveControl
 from support.ids import unique
-from support.sdk.tracers import Run, Tracers, traced
+from support.outcome import (
+    Facet,
+    NeedsAnotherWhen,
+    Outcome,
+    SessionOutcome,
+    StepOutcome,
+    TracingFacts,
+)
+from support.sdk.settings import environment
+from support.sdk.tracers import TracedSession, Tracers
 from support.target.projects import Project
 
-
-def _set_environment(values: dict[str, str | None]) -> None:
-    for key, value in values.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+INSIDE, AFTER = "inside-scoped-session", "after-scoped-session"
 
 
-@contextlib.contextmanager
-def environment(**values: str | None) -> Iterator[None]:
-    """Set (or, with None, remove) environment variables for the block, then restore them."""
-    saved = {k: os.environ.get(k) for k in values}
-    try:
-        _set_environment(values)
-        yield
-    finally:
-        _set_environment(saved)
+@dataclass(frozen=True)
+class ScopedSession(Facet):
+    NEEDS = "a When that traces a step inside a scoped session block and one after it"
+    scoped: SessionOutcome  # the session the block opened
+    own: SessionOutcome  # the tracer's own session
 
 
-def span_after_scoped_session(tracers: Tracers, project: Project) -> Run:
-    def body(tracer: HoneyHiveTracer, unique_id: str) -> Run:
+@dataclass(frozen=True)
+class RefusedExports(Facet):
+    NEEDS = "a When whose trace exports the backend refuses"
+    status: int
+    refusals: int  # exports the backend refused
+
+
+def span_after_scoped_session(tracers: Tracers, project: Project) -> Outcome:
+    with TracedSession(tracers, project, "with-session") as s:
         with (
-            tracer.with_session(f"scoped-{unique_id}") as scoped,
-            tracer.trace("inside-scoped-session") as span,
+            s.tracer.with_session(f"scoped-{s.unique_id}") as scoped_id,
+            s.tracer.trace(INSIDE) as span,
         ):
-            span.set_attribute("scenario.unique_id", unique_id)
-        with tracer.trace("after-scoped-session") as span:
-            span.set_attribute("scenario.unique_id", unique_id)
-        return Run.of(
-            project,
-            tracer,
-            unique_id,
-            [],
-            extra={"scoped_session": scoped},
-        )
-
-    return traced(tracers, project, "with-session", body)
-
-
-def session_named_by_environment(tracers: Tracers, project: Project) -> Run:
-    unique_id = unique("env-session-name")
-    with environment(HH_SESSION_NAME=unique_id, SESSION_NAME=None):
-        tracer = tracers.open(project, None)
-    with tracer.trace("named-by-environment"):
-        pass
-    tracer.flush()
-    return Run.of(
-        project,
-        tracer,
-        unique_id,
-        ["named-by-environment"],
+            span.set_attribute("scenario.unique_id", s.unique_id)
+        with s.tracer.trace(AFTER) as span:
+            span.set_attribute("scenario.unique_id", s.unique_id)
+    scoped = SessionOutcome(
+        str(scoped_id), f"scoped-{s.unique_id}", project, [StepOutcome(INSIDE, "tool")]
+    )
+    own = SessionOutcome(s.session.session_id, s.unique_id, project, [StepOutcome(AFTER, "tool")])
+    return Outcome(
+        action="a step is traced inside a scoped session block and another after it",
+        sessions=[scoped, own],
+        tracers=[s.tracer],
+        facets=[ScopedSession(scoped, own)],
     )
 
 
-def flush_against_refusing_backend(
-    tracers: Tracers, project: Project, control: HoneyHiveControl, status: int
-) -> Run:
+def session_named_by_environment(tracers: Tracers, project: Project) -> Outcome:
+    unique_id = unique("env-session-name")
+    with environment({"HH_SESSION_NAME": unique_id, "SESSION_NAME": None}):
+        tracer = tracers.open(project, None)
+    with tracer.trace("named-by-environment"):
+        pass
+    flushed = tracer.flush()
+    session = SessionOutcome(
+        str(tracer.session_id), unique_id, project, [StepOutcome("named-by-environment", "tool")]
+    )
+    return Outcome(
+        action="a tracer is started with its session name only in HH_SESSION_NAME",
+        sessions=[session],
+        tracing=TracingFacts(flushed=flushed),
+        tracers=[tracer],
+    )
+
+
+def flush_against_refusing_backend(tracers: Tracers, project: Project, status: int) -> Outcome:
+    if project.control is None:
+        raise NeedsAnotherWhen("needs the embedded backend's control plane (tag @emulator_only)")
+    control = project.control
     unique_id = unique("refused-export")
     tracer = tracers.open(project, unique_id)
     control.set_faults(
@@ -84,10 +90,10 @@ def flush_against_refusing_backend(
     finally:
         hits = sum(f["hits"] for f in control.faults(project.name))
         control.clear_faults(project.name)
-    return Run.of(
-        project,
-        tracer,
-        unique_id,
-        [],
-        extra={"flushed": flushed, "refusals": hits, "status": status},
+    return Outcome(
+        action=f"the backend refuses every trace export with status {status}",
+        sessions=[SessionOutcome(str(tracer.session_id), unique_id, project, [])],
+        tracing=TracingFacts(flushed=flushed),
+        tracers=[tracer],
+        facets=[RefusedExports(status, hits)],
     )

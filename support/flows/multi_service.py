@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from honeyhive import HoneyHiveTracer
-
-from support.sdk.tracers import Run, Tracers, traced
+from support.outcome import Outcome, StepOutcome
+from support.sdk.tracers import TracedSession, Tracers
 from support.target.model import ModelTarget, openai_client
 from support.target.projects import Project
 
@@ -14,11 +13,10 @@ def summarise_reply(text: str) -> str:
     return f"{len(words)} words; starts with: {' '.join(words[:6])}" if words else "empty reply"
 
 
-def model_then_tool(tracers: Tracers, project: Project, model: ModelTarget) -> Run:
+def model_then_tool(tracers: Tracers, project: Project, model: ModelTarget) -> Outcome:
     client = openai_client(model)
-
-    def body(tracer: HoneyHiveTracer, unique_id: str) -> Run:
-        with tracer.trace("openai-call", event_type="model") as span:
+    with TracedSession(tracers, project, "multi-service", model) as s:
+        with s.tracer.trace("openai-call", event_type="model") as span:
             response = client.chat.completions.create(
                 model=model.model,
                 messages=[{"role": "user", "content": "Test integration"}],
@@ -26,19 +24,13 @@ def model_then_tool(tracers: Tracers, project: Project, model: ModelTarget) -> R
             )
             reply = response.choices[0].message.content or ""
             span.set_attribute("model.response", reply)
-        with tracer.trace("data-processing", event_type="tool") as span:
+        with s.tracer.trace("data-processing", event_type="tool") as span:
             processed = summarise_reply(reply)
             span.set_attribute("processing.result", processed)
-        return Run.of(
-            project,
-            tracer,
-            unique_id,
-            ["openai-call", "data-processing"],
-            recorded={
-                "openai-call": {"metadata.model.response": reply},
-                "data-processing": {"metadata.processing.result": processed},
-            },
-            extra={"reply": reply, "usage": response.usage},
-        )
-
-    return traced(tracers, project, "multi-service", body)
+        s.steps = [
+            StepOutcome("openai-call", "model", recorded={"metadata.model.response": reply}),
+            StepOutcome(
+                "data-processing", "tool", recorded={"metadata.processing.result": processed}
+            ),
+        ]
+    return s.outcome("the application asks the model and post-processes the answer")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from honeyhive import HoneyHiveTracer
+from dataclasses import dataclass
 
-from support.app.rag import STEPS, RagPipeline, corpus
+from support.app.rag import STEPS, RagAnswer, RagPipeline, corpus
 from support.app.vector_index import VectorIndex
-from support.sdk.tracers import Run, Tracers, traced
+from support.outcome import Facet, Outcome, StepOutcome
+from support.sdk.tracers import TracedSession, Tracers
 from support.target.model import ModelTarget, openai_client
 from support.target.projects import Project
+
+KINDS = {"retrieval": "tool", "reranking": "tool", "generation": "chain"}
+
+
+@dataclass(frozen=True)
+class Retrieval(Facet):
+    NEEDS = "a When in which the assistant answers from the knowledge base"
+    question: str
+    answer: RagAnswer
 
 
 def knowledge_base(model: ModelTarget) -> VectorIndex:
@@ -18,16 +28,18 @@ def knowledge_base(model: ModelTarget) -> VectorIndex:
 
 def rag_answer(
     tracers: Tracers, project: Project, model: ModelTarget, index: VectorIndex, question: str
-) -> Run:
-    def body(tracer: HoneyHiveTracer, unique_id: str) -> Run:
-        pipeline = RagPipeline(tracer, openai_client(model), model.model, index)
-        answer = pipeline.answer(question)
-        return Run.of(
-            project,
-            tracer,
-            unique_id,
-            list(STEPS),
-            extra={"rag": answer, "reply": answer.reply, "question": question},
-        )
-
-    return traced(tracers, project, "rag", body)
+) -> Outcome:
+    with TracedSession(tracers, project, "rag", model) as s:
+        answer = RagPipeline(s.tracer, openai_client(model), model.model, index).answer(question)
+        s.steps = [
+            StepOutcome(
+                name,
+                KINDS[name],
+                recorded={"metadata.model.response": answer.reply} if name == "generation" else {},
+            )
+            for name in STEPS
+        ]
+    return s.outcome(
+        f"the assistant answers {question!r} from the knowledge base",
+        facets=[Retrieval(question, answer)],
+    )

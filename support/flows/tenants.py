@@ -4,48 +4,56 @@ its own thread, each with a model call routed to its own tracer."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
-from honeyhive import HoneyHiveTracer
-
-from support.ids import unique
-from support.sdk.tracers import Run, Tracers
-from support.sdk.tracing import acting_as
+from support.outcome import Facet, Outcome, SessionOutcome, StepOutcome
+from support.sdk.tracers import TracedSession, Tracers
 from support.target.model import ModelTarget, openai_client
 from support.target.projects import Project
 
 TENANTS = {"tenant-a": "data-processing", "tenant-b": "model-inference"}
+LABELS = tuple(TENANTS)
 
 
-def side_by_side(
-    tracers: Tracers, projects: dict[str, Project], model: ModelTarget
-) -> dict[str, Run]:
+@dataclass(frozen=True)
+class Tenants(Facet):
+    NEEDS = "a When in which two projects trace at the same time"
+    sessions: tuple[tuple[str, SessionOutcome], ...]  # (tenant label, its session)
+
+    def of(self, label: str) -> SessionOutcome:
+        return dict(self.sessions)[label]
+
+
+def operation(label: str) -> str:
+    return f"{label}-operation"
+
+
+def side_by_side(tracers: Tracers, projects: dict[str, Project], model: ModelTarget) -> Outcome:
     client = openai_client(model)
+    mark = model.traffic.mark()
 
-    def work(label: str) -> Run:
-        project, unique_id = projects[label], unique(label)
-        tracer = tracers.open(project, unique_id)
-        with acting_as(tracer), tracer.trace(f"{label}-operation") as span:
-            span.set_attribute("tenant.id", label)
-            span.set_attribute("operation.type", TENANTS[label])
-            client.chat.completions.create(
-                model=model.model,
-                messages=[{"role": "user", "content": f"Say hello to {label}."}],
-                max_tokens=8,
-            )
-        tracer.flush()
-        return _run(project, tracer, unique_id, label)
+    def work(label: str) -> TracedSession:
+        with TracedSession(tracers, projects[label], label, model) as s:
+            with s.tracer.trace(operation(label)) as span:
+                span.set_attribute("tenant.id", label)
+                span.set_attribute("operation.type", TENANTS[label])
+                client.chat.completions.create(
+                    model=model.model,
+                    messages=[{"role": "user", "content": f"Say hello to {label}."}],
+                    max_tokens=8,
+                )
+            s.steps = [
+                StepOutcome(operation(label), "tool", recorded={"metadata.tenant.id": label})
+            ]
+        return s
 
     with ThreadPoolExecutor(max_workers=len(projects)) as pool:
-        runs = dict(zip(projects, pool.map(work, projects), strict=True))
-    return runs
-
-
-def _run(project: Project, tracer: HoneyHiveTracer, unique_id: str, label: str) -> Run:
-    return Run.of(
-        project,
-        tracer,
-        unique_id,
-        [f"{label}-operation"],
-        recorded={f"{label}-operation": {"metadata.tenant.id": label}},
-        extra={"label": label},
+        done = dict(zip(projects, pool.map(work, projects), strict=True))
+    sessions = {label: s.session for label, s in done.items()}
+    return Outcome(
+        action="both projects trace a session with a model call at the same time",
+        sessions=list(sessions.values()),
+        model_exchanges=model.traffic.since(mark),
+        tracers=[s.tracer for s in done.values()],
+        facets=[Tenants(tuple(sessions.items()))],
     )

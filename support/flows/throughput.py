@@ -4,13 +4,20 @@ Each span does a little real work (hashing a document) instead of sleeping."""
 from __future__ import annotations
 
 import hashlib
-import time
+from dataclasses import dataclass
 
-from support.ids import unique
-from support.sdk.tracers import Run, Tracers
+from support.outcome import Facet, Outcome, StepOutcome
+from support.sdk.tracers import TracedSession, Tracers
 from support.target.projects import Project
 
 _TEXT = "Exporters batch telemetry to reduce network calls. " * 20
+
+
+@dataclass(frozen=True)
+class Batching(Facet):
+    NEEDS = "a When that traces many steps with batch settings"
+    batch_size: int
+    flush_interval: float
 
 
 def work(i: int) -> str:
@@ -26,26 +33,17 @@ def span_name(i: int) -> str:
 
 def many_spans(
     tracers: Tracers, project: Project, count: int, batch_size: int, flush_interval: float
-) -> Run:
-    unique_id = unique("throughput")
-    tracer = tracers.open(project, unique_id, batch_size=batch_size, flush_interval=flush_interval)
-    started = time.perf_counter()
-    for i in range(count):
-        with tracer.trace(span_name(i)) as span:
-            span.set_attribute("span.index", i)
-            span.set_attribute("batch.test", "throughput")
-            span.set_attribute("work.digest", work(i))
-    processing = time.perf_counter() - started
-    flushed = tracer.flush()
-    return Run.of(
-        project,
-        tracer,
-        unique_id,
-        [span_name(i) for i in range(count)],
-        extra={
-            "processing_seconds": processing,
-            "flushed": flushed,
-            "batch_size": batch_size,
-            "flush_interval": flush_interval,
-        },
+) -> Outcome:
+    with TracedSession(
+        tracers, project, "throughput", batch_size=batch_size, flush_interval=flush_interval
+    ) as s:
+        for i in range(count):
+            with s.tracer.trace(span_name(i)) as span:
+                span.set_attribute("span.index", i)
+                span.set_attribute("batch.test", "throughput")
+                span.set_attribute("work.digest", work(i))
+        s.steps = [StepOutcome(span_name(i), "tool") for i in range(count)]
+    return s.outcome(
+        f"the application traces {count} steps in batches of {batch_size}",
+        facets=[Batching(batch_size, flush_interval)],
     )

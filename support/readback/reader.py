@@ -3,6 +3,7 @@ one polling primitive. Nothing here knows whether the backend is HoneyHive or th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -49,15 +50,16 @@ class BackendReader:
         ready: Callable[[list[Event]], bool] | None = None,
         timeout: float = 20.0,
     ) -> list[Event]:
-        """Poll until the session event and every expected event name are stored (and, when
-        given, `count` non-session events and `ready(events)`)."""
-        expected = set(names)
+        """Poll until the session event and every expected event name are stored, each as often
+        as it is named (and, when given, `count` non-session events and `ready(events)`)."""
+        expected = Counter(names)
 
         def complete(events: list[Event]) -> bool:
             children = [e for e in events if e.get("event_type") != "session"]
+            held = Counter(str(e.get("event_name")) for e in children)
             return (
                 len(children) < len(events)  # the session event is there
-                and expected <= {e.get("event_name") for e in children}
+                and all(held[name] >= n for name, n in expected.items())
                 and (count is None or len(children) >= count)
                 and (ready is None or ready(events))
             )
@@ -66,6 +68,24 @@ class BackendReader:
         return wait_for(
             lambda: self.session_events(session_id),
             complete,
+            what=what,
+            timeout=timeout,
+            retry_on=(httpx.TransportError,),
+            on_done=self.on_poll,
+        )
+
+    def watch_session(
+        self,
+        session_id: str,
+        until: Callable[[list[Event]], bool],
+        *,
+        timeout: float,
+        what: str,
+    ) -> list[Event]:
+        """Poll the session's events until `until(events)` or the deadline (WaitTimeout)."""
+        return wait_for(
+            lambda: self.session_events(session_id),
+            until,
             what=what,
             timeout=timeout,
             retry_on=(httpx.TransportError,),

@@ -1,5 +1,5 @@
-"""What the backend stored for a run, fetched once (polling until complete) and checked by the
-Then steps. Every check fails with the stored values it looked at."""
+"""What the backend stored for one session, fetched once (polling until complete) and read by
+the Then steps. Every lookup fails with the stored values it looked at."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from support.outcome import SessionOutcome, StepOutcome
 from support.readback.fields import MISSING, field
 from support.readback.reader import BackendReader, Event
 from support.report.evidence import attach_json, attach_text, span_tree
-from support.sdk.tracers import Run
+
+REQUEST_ID = "metadata.request.id"  # where the configurable application marks each request
 
 
 @dataclass
@@ -35,15 +37,40 @@ class Stored:
         tops = [e for e in self.steps if e.get("parent_id") == self.session_id]
         return sorted(tops, key=lambda e: e.get("start_time") or 0)
 
+    def named(self, name: str) -> list[Event]:
+        return sorted(
+            (e for e in self.steps if e.get("event_name") == name),
+            key=lambda e: e.get("start_time") or 0,
+        )
+
     def one(self, name: str) -> Event:
-        found = [e for e in self.steps if e.get("event_name") == name]
+        found = self.named(name)
         assert len(found) == 1, (
-            f"expected exactly one event named {name!r}, found {len(found)}; stored: {self.names()}"
+            f"expected exactly one step named {name!r}, found {len(found)}; stored: {self.names()}"
         )
         return found[0]
 
+    def of(self, step: StepOutcome) -> Event:
+        """The stored event of one traced step (by name, and by request when a session holds
+        several requests)."""
+        found = [
+            e
+            for e in self.named(step.name)
+            if step.request is None or field(e, REQUEST_ID) == step.request
+        ]
+        which = f" of request {step.request}" if step.request else ""
+        assert len(found) == 1, (
+            f"expected the step {step.name!r}{which} stored once, found {len(found)}; "
+            f"stored: {self.names()}"
+        )
+        return found[0]
+
+    def parent(self, event: Event) -> Event | None:
+        return next((e for e in self.steps if e.get("event_id") == event.get("parent_id")), None)
+
     def children(self, event: Event) -> list[Event]:
-        return [e for e in self.steps if e.get("parent_id") == event.get("event_id")]
+        kids = [e for e in self.steps if e.get("parent_id") == event.get("event_id")]
+        return sorted(kids, key=lambda e: e.get("start_time") or 0)
 
     def model_calls_under(self, event: Event) -> list[Event]:
         return [e for e in self.children(event) if e.get("event_type") == "model"]
@@ -52,19 +79,32 @@ class Stored:
         return [str(e.get("event_name")) for e in self.steps]
 
     def missing_and_doubled(self, traced: list[str]) -> tuple[list[str], list[str]]:
-        """Which traced step names are not stored, and which are stored more than once."""
-        counts = Counter(self.names())
-        return [n for n in traced if n not in counts], sorted(n for n, c in counts.items() if c > 1)
+        """Which traced step names are not stored, and which are stored more often than traced."""
+        counts, wanted = Counter(self.names()), Counter(traced)
+        missing = [n for n in wanted if n not in counts]
+        doubled = sorted(n for n, c in counts.items() if n in wanted and c > wanted[n])
+        return missing, doubled
 
 
-def fetch(reader: BackendReader, run: Run) -> Stored:
-    events = reader.wait_for_session(run.session_id, names=run.steps, ready=run.ready)
-    stored = Stored(run.session_id, events)
-    attach_text("span tree (as stored)", span_tree(events))
-    attach_json("events (as stored)", events)
+def expected_names(session: SessionOutcome) -> list[str]:
+    return session.step_names
+
+
+def fetch(reader: BackendReader, session: SessionOutcome, *, timeout: float = 20.0) -> Stored:
+    """The session as stored, once it holds the session event and every step the application
+    traced (and whatever else the outcome waits for), with the evidence attached."""
+    events = reader.wait_for_session(
+        session.session_id,
+        names=session.step_names,
+        ready=session.ready,
+        timeout=timeout,
+    )
+    stored = Stored(session.session_id, events)
+    attach_text(f"span tree of {session.name} (as stored)", span_tree(events))
+    attach_json(f"events of {session.name} (as stored)", events)
     calls = model_calls(events)
     if calls:
-        attach_json("model requests and replies (as stored)", calls)
+        attach_json(f"model requests and replies of {session.name} (as stored)", calls)
     return stored
 
 

@@ -24,6 +24,8 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.util.types import Attributes
 
+from support.sdk import span_index
+
 _active: ContextVar[HoneyHiveTracer | None] = ContextVar("active_tracer", default=None)
 _pin_lock = threading.Lock()
 _instrumented = False
@@ -118,9 +120,11 @@ def open_tracer(
     pin_global_provider()
     if session_name is not None:
         options["session_name"] = session_name
-    return HoneyHiveTracer(
+    tracer = HoneyHiveTracer(
         api_key=api_key, server_url=server_url, source=source, verbose=False, **options
     )
+    span_index.watch(getattr(tracer, "provider", None))
+    return tracer
 
 
 def close_tracer(tracer: HoneyHiveTracer) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
+import httpx2
 import openai
 
 from support.control import ModelControl
 from support.report.redaction import register_secrets
+from support.sdk.model_traffic import AsyncRecordingTransport, ModelTraffic, RecordingTransport
 from support.target.config import Config
 from support.target.runtime import Endpoints
 
@@ -20,6 +22,8 @@ class ModelTarget:
     api_key: str = field(repr=False)
     model: str
     control: ModelControl | None = field(default=None, repr=False)
+    # every request the scenario's application sends to the model, recorded on the wire
+    traffic: ModelTraffic = field(default_factory=ModelTraffic, repr=False, compare=False)
 
 
 def model_target(config: Config, endpoints: Endpoints) -> ModelTarget:
@@ -45,9 +49,18 @@ def openai_client(
     return openai.OpenAI(
         base_url=target.base_url,
         api_key=api_key or target.api_key,
+        http_client=httpx2.Client(
+            transport=RecordingTransport(target.traffic), timeout=openai.DEFAULT_TIMEOUT
+        ),
         **options,  # type: ignore[arg-type]
     )
 
 
 def async_openai_client(target: ModelTarget) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(base_url=target.base_url, api_key=target.api_key)
+    return openai.AsyncOpenAI(
+        base_url=target.base_url,
+        api_key=target.api_key,
+        http_client=httpx2.AsyncClient(
+            transport=AsyncRecordingTransport(target.traffic), timeout=openai.DEFAULT_TIMEOUT
+        ),
+    )

@@ -27,7 +27,11 @@ class PrivateBackend:
         self.url = f"http://127.0.0.1:{self.port}"
         self.service: Service | None = None
         self.project = Project(
-            "main", unique("acc-private"), f"hh_local_{secrets.token_hex(16)}", self.url
+            "main",
+            unique("acc-private"),
+            f"hh_local_{secrets.token_hex(16)}",
+            self.url,
+            HoneyHiveControl(self.url, self.token),
         )
         register_secrets([self.project.api_key])
 

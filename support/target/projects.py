@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from support.control import HoneyHiveControl
 from support.ids import unique
 from support.report.redaction import register_secrets
 from support.target.config import Config
@@ -21,6 +22,8 @@ class Project:
     name: str
     api_key: str = field(repr=False)
     url: str = ""
+    # the embedded backend's control plane (what it received, faults); None on a real HoneyHive
+    control: HoneyHiveControl | None = field(default=None, repr=False, compare=False)
 
 
 class Projects:
@@ -42,8 +45,9 @@ class Projects:
     def _local(self, label: str) -> Project:
         assert self.endpoints.hh_control is not None
         key = f"hh_local_{secrets.token_hex(16)}"
-        project = Project(label, unique(f"acc-{label}"), key, self.endpoints.hh_url)
-        self.endpoints.hh_control.add_tenant(key, project.name)
+        control = self.endpoints.hh_control
+        project = Project(label, unique(f"acc-{label}"), key, self.endpoints.hh_url, control)
+        control.add_tenant(key, project.name)
         return project
 
     def _remote(self, label: str) -> Project:

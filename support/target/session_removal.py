@@ -6,10 +6,11 @@ from __future__ import annotations
 import httpx
 
 from support.target.projects import Project
+from support.teardown import Limitation
 
 
-class NotRemovable(RuntimeError):
-    pass
+class NotRemovable(Limitation):
+    """The backend offers no way to remove a session."""
 
 
 def delete_session(project: Project, session_id: str) -> None:

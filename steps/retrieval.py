@@ -5,10 +5,12 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from support.app.vector_index import VectorIndex
-from support.checks import rag as rag_checks
+from support.checks import rag as checks
 from support.flows import rag
+from support.flows.rag import Retrieval
+from support.outcome import Outcome
 from support.readback.stored import Stored
-from support.sdk.tracers import Run, Tracers
+from support.sdk.tracers import Tracers
 from support.target.model import ModelTarget
 from support.target.projects import Project
 
@@ -20,7 +22,7 @@ def knowledge_base(model: ModelTarget) -> VectorIndex:
 
 @when(
     parsers.parse('the assistant answers "{question}" from the knowledge base'),
-    target_fixture="run",
+    target_fixture="outcome",
 )
 def answer(
     tracers: Tracers,
@@ -28,18 +30,18 @@ def answer(
     model: ModelTarget,
     knowledge_base: VectorIndex,
     question: str,
-) -> Run:
+) -> Outcome:
     return rag.rag_answer(tracers, project, model, knowledge_base, question)
 
 
 @then("the retrieval step holds the embedding of the question")
-def embedded(stored: Stored, run: Run) -> None:
-    rag_checks.query_embedded(stored, run)
+def embedded(stored: Stored, outcome: Outcome) -> None:
+    checks.query_embedded(stored, outcome.facet(Retrieval))
 
 
 @then("the retrieval step records the documents the vector store returned, nearest first")
-def retrieved(stored: Stored, run: Run) -> None:
-    rag_checks.retrieved_as_returned(stored, run)
+def retrieved(stored: Stored, outcome: Outcome) -> None:
+    checks.retrieved_as_returned(stored, outcome.facet(Retrieval))
 
 
 @then(
@@ -47,15 +49,15 @@ def retrieved(stored: Stored, run: Run) -> None:
         "the reranking step keeps the best {keep:d} of the retrieved documents, best first"
     )
 )
-def reranked(stored: Stored, run: Run, keep: int) -> None:
-    rag_checks.reranked_from_retrieved(stored, run, keep)
+def reranked(stored: Stored, outcome: Outcome, keep: int) -> None:
+    checks.reranked_from_retrieved(stored, outcome.facet(Retrieval), keep)
 
 
 @then("the model was given exactly the documents the reranking kept")
-def grounded(stored: Stored, run: Run) -> None:
-    rag_checks.generation_grounded(stored, run)
+def grounded(stored: Stored, outcome: Outcome) -> None:
+    checks.generation_grounded(stored, outcome.facet(Retrieval))
 
 
 @then("the embedding of the question is recorded as a model call with its token count")
 def embedding_model_call(stored: Stored) -> None:
-    rag_checks.embedding_is_model_call(stored)
+    checks.embedding_is_model_call(stored)

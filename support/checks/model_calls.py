@@ -1,0 +1,164 @@
+"""Then checks of the model calls the instrumentation recorded under the application's steps,
+compared with the requests the application really sent and the answers it really got (recorded
+on the wire, `support/sdk/model_traffic.py`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from support.outcome import ModelExchange, NeedsAnotherWhen, Outcome
+from support.readback.fields import MISSING, field
+from support.readback.reader import Event
+from support.readback.stored import Stored, value
+
+TOKENS = ("prompt_tokens", "completion_tokens")
+
+
+def calls_under(stored: Stored, step: str) -> list[Event]:
+    """The instrumented model calls under every stored step named `step`, oldest first."""
+    steps = stored.named(step)
+    assert steps, f"the session holds no step {step!r}; it holds {stored.names()}"
+    return [call for event in steps for call in stored.model_calls_under(event)]
+
+
+def exchanges_under(outcome: Outcome, step: str, *, chat_only: bool = True) -> list[ModelExchange]:
+    found = [
+        x
+        for x in outcome.exchanges_under(step)
+        if not chat_only or x.endpoint == "chat.completions"
+    ]
+    if not found:
+        made = sorted({str(x.step) for x in outcome.model_exchanges}) or "none"
+        raise NeedsAnotherWhen(
+            f"'{outcome.action}' sent no model request under the step {step!r} "
+            f"(steps that called the model: {made})"
+        )
+    return found
+
+
+def model_call(stored: Stored, step: str) -> Event:
+    """The one instrumented model call nested in step `step`, with token counts above 0."""
+    calls = calls_under(stored, step)
+    assert len(calls) == 1, f"model calls under {step}: {[c.get('event_name') for c in calls]}"
+    call = calls[0]
+    for counter in TOKENS:
+        got = value(call, f"metadata.{counter}")
+        assert isinstance(got, int | float) and got > 0, f"{counter} of the model call is {got!r}"
+    return call
+
+
+def tokens_as_answered(stored: Stored, outcome: Outcome, step: str) -> None:
+    """Each model call under the step carries the token counts the model answered with."""
+    calls = [c for c in calls_under(stored, step) if not c.get("error")]
+    answered = [x for x in exchanges_under(outcome, step) if not x.failed]
+    assert len(calls) == len(answered), (
+        f"{len(calls)} successful model calls stored under {step}; the application got "
+        f"{len(answered)} answers"
+    )
+    for call, answer in zip(calls, answered, strict=True):
+        stored_counts = {k: field(call, f"metadata.{k}") for k in TOKENS}
+        sent = {
+            "prompt_tokens": answer.prompt_tokens,
+            "completion_tokens": answer.completion_tokens,
+        }
+        assert stored_counts == sent, (
+            f"the model call under {step} is stored with {stored_counts}; the model answered {sent}"
+        )
+
+
+def reply_as_received(stored: Stored, outcome: Outcome, step: str) -> None:
+    """The last model call under the step holds the reply the application received."""
+    calls = [c for c in calls_under(stored, step) if not c.get("error")]
+    answered = [x for x in exchanges_under(outcome, step) if not x.failed]
+    assert calls and answered, f"no answered model call under {step}"
+    got, sent = field(calls[-1], "outputs.content"), answered[-1].reply
+    assert got == sent, (
+        f"the model call under {step} stored the reply {got!r}; the app got {sent!r}"
+    )
+
+
+def sent_as_requested(stored: Stored, outcome: Outcome, step: str) -> None:
+    """Each model call under the step holds exactly the messages the application sent."""
+    calls = calls_under(stored, step)
+    exchanges = exchanges_under(outcome, step)
+    assert len(calls) == len(exchanges), (
+        f"{len(calls)} model calls stored under {step}; the application sent {len(exchanges)}"
+    )
+    for call, exchange in zip(calls, exchanges, strict=True):
+        history = value(call, "inputs.chat_history")
+        got = [(m.get("role"), m.get("content")) for m in history]
+        want = [(m.get("role"), m.get("content")) for m in exchange.messages]
+        assert got == want, f"the model call under {step} holds the messages {got}; sent {want}"
+
+
+def attempts(stored: Stored, step: str, total: int, failed: int) -> None:
+    """The step holds `total` model calls, `failed` of them failed, the one that succeeded with
+    its token counts."""
+    calls = calls_under(stored, step)
+    errors = [c for c in calls if c.get("error")]
+    ok = [c for c in calls if not c.get("error")]
+    assert (len(calls), len(errors)) == (total, failed), (
+        f"{len(calls)} model calls under {step}, {len(errors)} failed: "
+        f"{[c.get('error') for c in errors]}"
+    )
+    if total > failed:
+        assert len(ok) == total - failed and value(ok[-1], "metadata.completion_tokens") > 0, (
+            "no successful call with token counts"
+        )
+
+
+def settings_as_sent(stored: Stored, outcome: Outcome, step: str) -> None:
+    """The model call under the step records the model and the settings the app sent."""
+    call = model_call(stored, step)
+    (sent,) = [x for x in exchanges_under(outcome, step) if not x.failed][-1:]
+    assert value(call, "config.model") == sent.model, (
+        f"the call is stored with model {field(call, 'config.model')!r}, sent {sent.model!r}"
+    )
+    for name in ("temperature", "max_tokens"):
+        if name in sent.params:
+            got = field(call, f"config.{name}")
+            assert got == sent.params[name], f"{name} stored {got!r}, sent {sent.params[name]!r}"
+
+
+def tool_calls_of(event: Event) -> list[tuple[str, str, str]]:
+    """(call id, tool name, arguments) of the tool calls a stored model event holds: in its
+    outputs (OpenAI's nesting or OpenInference's flat keys), else in the raw response the
+    instrumentation kept (`metadata.output.value`)."""
+    outputs = event.get("outputs") or {}
+    structured = outputs.get("tool_calls")
+    if isinstance(structured, list) and structured:
+        found = []
+        for c in structured:
+            if isinstance(c, dict):
+                inner = c.get("function")
+                fn: dict[str, Any] = inner if isinstance(inner, dict) else c
+                found.append((str(c.get("id", "")), str(fn.get("name")), str(fn.get("arguments"))))
+        return found
+    flat = []
+    for i in range(16):
+        name = field(outputs, f"tool_calls.{i}.tool_call.function.name")
+        if name is MISSING:
+            break
+        args = field(outputs, f"tool_calls.{i}.tool_call.function.arguments")
+        call_id = field(outputs, f"tool_calls.{i}.tool_call.id")
+        flat.append(("" if call_id is MISSING else str(call_id), str(name), str(args)))
+    if flat:
+        return flat
+    raw = field(event, "metadata.output.value")
+    if isinstance(raw, str):
+        try:
+            message = json.loads(raw)["choices"][0]["message"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            return []
+        return [
+            (str(c.get("id", "")), c["function"]["name"], c["function"]["arguments"])
+            for c in message.get("tool_calls") or []
+        ]
+    return []
+
+
+def history_of(event: Event) -> list[dict[str, Any]]:
+    history = value(event, "inputs.chat_history")
+    assert isinstance(history, list), f"the model call's messages are stored as {history!r}"
+    return [m for m in history if isinstance(m, dict)]

@@ -1,0 +1,123 @@
+"""Then checks of what each step and session recorded: the values the application gave them,
+their errors and sizes — compared with the application's own account of what it recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from support.outcome import NeedsAnotherWhen, Outcome, SessionOutcome, StepOutcome
+from support.readback.fields import MISSING, field
+from support.readback.stored import Stored, holds_value, value
+
+
+def values_as_given(stored: Stored, session: SessionOutcome) -> None:
+    """Every value every step recorded is stored on that step, unchanged."""
+    recorded = [s for s in session.steps if s.recorded]
+    if not recorded:
+        raise NeedsAnotherWhen(
+            f"the application recorded no values on the steps of session {session.name}"
+        )
+    wrong = []
+    for step in recorded:
+        event = stored.of(step)
+        for path, expected in step.recorded.items():
+            got = field(event, path)
+            if got != expected:
+                shown = "nothing" if got is MISSING else _short(got)
+                wrong.append(
+                    f"{step.name}: {path} stored {shown}, the app recorded {_short(expected)}"
+                )
+    assert not wrong, "; ".join(wrong)
+
+
+def _short(v: Any, limit: int = 120) -> str:
+    text = repr(v)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def step_failed_with(stored: Stored, session: SessionOutcome, step: str, words: str) -> None:
+    """The step is stored with an error naming every one of `words` (split on ' and ')."""
+    events = stored.named(step)
+    assert events, f"session {session.name} holds no step {step!r}; it holds {stored.names()}"
+    for event in events:
+        error = str(event.get("error") or "")
+        missing = [w for w in words.split(" and ") if w.lower() not in error.lower()]
+        assert error and not missing, (
+            f"the {step!r} step is stored with the error {error or 'none'!r}; missing {missing}"
+        )
+
+
+def only_these_failed(stored: Stored, session: SessionOutcome, failing: list[str]) -> None:
+    """The steps named failed, and no other application step did."""
+    own = set(session.step_names)
+    failed = sorted({str(e.get("event_name")) for e in stored.steps if e.get("error")} & own)
+    assert failed == sorted(set(failing)), (
+        f"steps stored as failed: {failed}; expected exactly {sorted(set(failing))}"
+    )
+
+
+def errors_as_raised(stored: Stored, session: SessionOutcome) -> None:
+    """Every step the application saw fail is stored with (at least) the message it raised."""
+    failed = [s for s in session.steps if s.error]
+    if not failed:
+        raise NeedsAnotherWhen(f"no step of session {session.name} failed in the application")
+    for step in failed:
+        assert step.error is not None
+        got = str(stored.of(step).get("error") or "")
+        message = step.error.split(": ", 1)[-1]
+        assert message in got, f"{step.name} is stored with error {got!r}; it raised {step.error!r}"
+
+
+def stored_whole(stored: Stored, step: StepOutcome, path: str) -> None:
+    """The value at `path` of the step is stored exactly as the application gave it."""
+    expected = step.recorded.get(path, MISSING)
+    if expected is MISSING:
+        raise NeedsAnotherWhen(f"the application recorded no {path} on the {step.name!r} step")
+    got = field(stored.of(step), path)
+    assert got == expected, (
+        f"the {step.name!r} step's {path} is stored as {len(str(got)) if got is not MISSING else 0}"
+        f" characters ({_short(got, 60)}); the application gave {len(str(expected))} characters"
+    )
+
+
+def carries_in_metadata(stored: Stored, session: SessionOutcome, wanted: str) -> None:
+    missing = [
+        s.name for s in session.steps if not holds_value(stored.of(s).get("metadata"), wanted)
+    ]
+    assert not missing, f"steps without {wanted} in their metadata: {missing}"
+
+
+def session_fields(stored: Stored, session: SessionOutcome, expected: dict[str, Any]) -> None:
+    """The session event holds each of `expected` (field path -> value)."""
+    wrong = {}
+    for path, want in expected.items():
+        got = field(stored.session, path)
+        if got != want:
+            wrong[path] = "nothing" if got is MISSING else got
+    held = {
+        k: stored.session.get(k) for k in ("metadata", "user_properties", "feedback", "metrics")
+    }
+    assert not wrong, f"session {session.name} holds {wrong}; expected {expected} (it holds {held})"
+
+
+def session_recorded(stored: Stored, session: SessionOutcome, prefix: str) -> None:
+    """The session holds every value of kind `prefix` (metadata, feedback, ...) the app gave it."""
+    wanted = {k: v for k, v in session.recorded.items() if k.startswith(f"{prefix}.")}
+    if not wanted:
+        raise NeedsAnotherWhen(f"the application gave session {session.name} no {prefix}")
+    session_fields(stored, session, wanted)
+
+
+def sessions_named_after(
+    outcome: Outcome, stored: Stored, session: SessionOutcome, text: str
+) -> None:
+    name = str(stored.session.get("event_name"))
+    assert text in name, f"session {session.session_id} is stored as {name!r}, without {text!r}"
+
+
+def unique_id_of(outcome: Outcome) -> str:
+    return outcome.session.name
+
+
+def value_of(stored: Stored, step: StepOutcome, path: str) -> Any:
+    return value(stored.of(step), path)

@@ -1,0 +1,181 @@
+"""The configurable application at work: users sending requests to the service a feature file
+described (`support/app/pipeline.py`), for real — one tracer for the service, a session per user
+opened with the SDK's `with_session` (with the session metadata and user properties the Givens
+set), each request run through every step, users served at the same time on worker threads.
+
+The Outcome lists, per user's session, every step of every request with what the application
+recorded on it (its inputs, outputs and the error it raised), so every generic Then can compare
+the backend with it."""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from honeyhive import HoneyHiveTracer
+
+from support.app.pipeline import Pipeline, RequestRun, Settings, StepSpec, build_steps
+from support.ids import unique
+from support.outcome import BadScenario, Facet, Outcome, SessionOutcome, StepOutcome, TracingFacts
+from support.readback.fields import field
+from support.sdk.settings import TracerSettings
+from support.sdk.tracers import Tracers
+from support.sdk.tracing import acting_as, clean_context
+from support.target.model import ModelTarget, openai_client
+from support.target.projects import Project
+from support.target.session_removal import delete_session
+
+
+@dataclass(frozen=True)
+class Application:
+    """The service a feature described: its steps, in the order they run."""
+
+    steps: tuple[StepSpec, ...]
+
+    @classmethod
+    def from_table(cls, rows: list[list[str]]) -> Application:
+        header = [h.strip().lower() for h in rows[0]]
+        return cls(tuple(build_steps([dict(zip(header, row, strict=False)) for row in rows[1:]])))
+
+
+@dataclass(frozen=True)
+class Served(Facet):
+    """Who sent what to the configurable application."""
+
+    NEEDS = "a When in which users send requests to the application described by a Given"
+    users: tuple[str, ...]
+    requests_per_user: int
+    runs: tuple[tuple[str, tuple[RequestRun, ...]], ...]  # (user, their requests)
+
+
+def request_text(user: str, number: int, size: int | None, text: str | None) -> str:
+    if text is not None:
+        return text
+    base = f"Request {number} from {user}: where is my order and when will it arrive?"
+    if size is None:
+        return base
+    return (base + " " + "Please check every detail of the order. " * (size // 30 + 1))[:size]
+
+
+def _outcomes(session: str, run: RequestRun, many: bool) -> list[StepOutcome]:
+    out = []
+    for step in run.steps:
+        recorded: dict[str, Any] = {f"inputs.{k}": v for k, v in step.inputs.items()}
+        recorded |= {f"outputs.{k}": v for k, v in step.outputs.items()}
+        recorded |= {f"metadata.{k}": v for k, v in step.metadata.items()}
+        out.append(
+            StepOutcome(
+                step.name,
+                step.kind,
+                parent=step.parent,
+                request=run.request_id if many else None,
+                recorded=recorded,
+                error=step.error,
+            )
+        )
+    return out
+
+
+def serve(
+    tracers: Tracers,
+    project: Project,
+    model: ModelTarget,
+    app: Application,
+    settings: TracerSettings,
+    *,
+    users: int = 1,
+    requests: int = 1,
+    size: int | None = None,
+    text: str | None = None,
+) -> Outcome:
+    if users < 1 or requests < 1:
+        raise BadScenario("at least one user sending at least one request")
+    service = unique(settings.session_name or "service")
+    mark = model.traffic.mark()
+    tracer = tracers.open(project, service)
+    init_seconds = tracers.last_init_seconds
+    names = [f"user-{i}" for i in range(1, users + 1)]
+    client = openai_client(model, max_retries=0) if settings.retries else openai_client(model)
+    fields = settings.session_fields()
+
+    def serve_user(user: str) -> tuple[str, str, list[RequestRun]]:
+        session_name = f"{service}-{user}"
+        with (
+            clean_context(),
+            acting_as(tracer),
+            tracer.with_session(
+                session_name,
+                metadata=settings.session_metadata or None,
+                user_properties={"user_id": user, **settings.user_properties},
+            ) as session_id,
+        ):
+            pipeline = Pipeline(
+                tracer, client, model.model, list(app.steps), Settings(retries=settings.retries)
+            )
+            runs = [
+                pipeline.handle(f"{session_name}-r{n}", request_text(user, n, size, text))
+                for n in range(1, requests + 1)
+            ]
+            if settings.feedback or settings.metrics:
+                _enrich(tracer, str(session_id), settings)
+        return user, str(session_id), runs
+
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        served = list(pool.map(lambda u: contextvars.copy_context().run(serve_user, u), names))
+    flushed = tracer.flush()
+    sessions = []
+    for user, session_id, runs in served:
+        tracers.teardown.add(
+            f"delete session {session_id}", functools.partial(delete_session, project, session_id)
+        )
+        steps = [s for run in runs for s in _outcomes(session_id, run, requests > 1)]
+        recorded = {"user_properties.user_id": user, **fields}
+        sessions.append(
+            SessionOutcome(
+                session_id,
+                f"{service}-{user}",
+                project,
+                steps,
+                user=user,
+                recorded=recorded,
+                ready=_ready(recorded) if settings.feedback or settings.metrics else None,
+            )
+        )
+    who = (
+        f"{users} users each send {requests} requests"
+        if users > 1 or requests > 1
+        else "a user sends a request"
+    )
+    return Outcome(
+        action=f"{who} to the application",
+        sessions=sessions,
+        model_exchanges=model.traffic.since(mark),
+        tracing=TracingFacts(init_seconds=init_seconds, flushed=flushed),
+        tracers=[tracer],
+        facets=[Served(tuple(names), requests, tuple((u, tuple(r)) for u, _, r in served))],
+    )
+
+
+def _enrich(tracer: HoneyHiveTracer, session_id: str, settings: TracerSettings) -> None:
+    tracer.enrich_session(
+        session_id=session_id,
+        feedback=settings.feedback or None,
+        metrics=settings.metrics or None,
+    )
+
+
+def _ready(recorded: dict[str, Any]) -> Any:
+    """The session's enrichment is written after its steps: wait for it too."""
+    later = {k: v for k, v in recorded.items() if k.startswith(("feedback.", "metrics."))}
+
+    def ready(events: list[dict[str, Any]]) -> bool:
+        return any(
+            all(field(e, k) == v for k, v in later.items())
+            for e in events
+            if e.get("event_type") == "session"
+        )
+
+    return ready
