@@ -19,10 +19,18 @@ def _receipts(outcome: Outcome) -> dict[str, int] | None:
 
 
 @then("the backend holds every step of the session exactly once")
-def each_exactly_once(readback: Readback, outcome: Outcome) -> None:
-    """Counted by what the backend received: a step sent twice fails, even if it kept one."""
+def each_exactly_once(readback: Readback, outcome: Outcome, endpoints: Endpoints) -> None:
+    """Counted by what the backend received (a step sent twice fails, even if it kept one),
+    and watched over the absence window for a late repeat."""
     for session, stored in readback.sessions(outcome):
         project = session.project
+        delivery.nothing_extra_over_window(
+            readback.reader(project),
+            session,
+            window=endpoints.absence_window,
+            what="the traced steps",
+            only_traced_names=True,
+        )
         receipts = project.control.receipts(project.name) if project.control else None
         delivery.exactly_once(stored, session, receipts)
 

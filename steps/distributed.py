@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pytest_bdd import then, when
 
+from support.checks import delivery, structure
 from support.checks import distributed as checks
-from support.checks import structure
 from support.flows import distributed
 from support.flows.distributed import CrossService
 from support.outcome import Outcome
@@ -16,6 +16,7 @@ from support.sdk.tracers import Tracers
 from support.target.config import Config
 from support.target.model import ModelTarget
 from support.target.projects import Project
+from support.target.runtime import Endpoints
 from support.teardown import Teardown
 
 
@@ -60,8 +61,18 @@ def in_one_session(reader: BackendReader, outcome: Outcome) -> None:
 
 
 @then("each step of both services is stored exactly once")
-def each_once(stored: Stored, outcome: Outcome) -> None:
+def each_once(
+    stored: Stored, reader: BackendReader, outcome: Outcome, endpoints: Endpoints
+) -> None:
+    """Every step once, and no repeat arriving over the absence window."""
     checks.each_once(stored, outcome.session)
+    delivery.nothing_extra_over_window(
+        reader,
+        outcome.session,
+        window=endpoints.absence_window,
+        what="the steps of both services",
+        only_traced_names=True,
+    )
 
 
 @then("the steps form one tree, the inventory service's work under the storefront's call to it")

@@ -3,7 +3,6 @@ and what the backend holds for the run (its sessions and its results)."""
 
 from __future__ import annotations
 
-import pytest
 from honeyhive.experiments.models import ExperimentResultSummary
 from pytest_bdd import given, parsers, then, when
 
@@ -18,28 +17,6 @@ from support.readback.stored import Stored
 from support.target.model import ModelTarget
 from support.target.projects import Project
 from support.teardown import Teardown
-
-
-@pytest.fixture
-def experiment(outcome: Outcome) -> Experiment:
-    return outcome.facet(Experiment)
-
-
-@pytest.fixture
-def experiment_reader(experiment: Experiment, readback: Readback) -> BackendReader:
-    return readback.reader(experiment.project)
-
-
-@pytest.fixture
-def run_sessions(experiment: Experiment, experiment_reader: BackendReader) -> dict[str, Stored]:
-    return experiment_reads.sessions(experiment_reader, experiment)
-
-
-@pytest.fixture
-def run_results(
-    experiment: Experiment, experiment_reader: BackendReader
-) -> ExperimentResultSummary:
-    return experiment_reads.results(experiment_reader, experiment)
 
 
 @given(

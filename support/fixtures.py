@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from honeyhive.experiments.models import ExperimentResultSummary
 
+from support.flows.experiments import Experiment
 from support.flows.faults import Plan
 from support.outcome import Outcome
+from support.readback import experiment_reads
 from support.readback.polling import Poll, set_timeout_multiplier
 from support.readback.readback import Readback
 from support.readback.reader import BackendReader
@@ -169,3 +172,28 @@ def reader(outcome: Outcome, readback: Readback) -> BackendReader:
 def stored(outcome: Outcome, readback: Readback) -> Stored:
     """The When's one session as stored (polled until every traced step is there)."""
     return readback.session(outcome.session)
+
+
+# ---- what the backend holds for an experiment ---------------------------------------------------
+
+
+@pytest.fixture
+def experiment(outcome: Outcome) -> Experiment:
+    return outcome.facet(Experiment)
+
+
+@pytest.fixture
+def experiment_reader(experiment: Experiment, readback: Readback) -> BackendReader:
+    return readback.reader(experiment.project)
+
+
+@pytest.fixture
+def run_sessions(experiment: Experiment, experiment_reader: BackendReader) -> dict[str, Stored]:
+    return experiment_reads.sessions(experiment_reader, experiment)
+
+
+@pytest.fixture
+def run_results(
+    experiment: Experiment, experiment_reader: BackendReader
+) -> ExperimentResultSummary:
+    return experiment_reads.results(experiment_reader, experiment)

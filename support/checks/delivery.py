@@ -69,19 +69,28 @@ def arrived_over_window(
 
 
 def nothing_extra_over_window(
-    reader: BackendReader, session: SessionOutcome, *, window: float, what: str
+    reader: BackendReader,
+    session: SessionOutcome,
+    *,
+    window: float,
+    what: str,
+    only_traced_names: bool = False,
 ) -> list[Event]:
     """Watch the session for the whole absence window; fail at the first event that the
-    application did not trace (an extra, a phantom, a duplicate)."""
+    application did not trace (an extra, a phantom, a duplicate). Model calls recorded by the
+    instrumentation are not application steps and are not counted; with `only_traced_names`,
+    only repeats of the traced steps are (other events are some other Then's business)."""
     traced = Counter(session.step_names)
 
     def extras(events: list[Event]) -> list[Event]:
-        held = Counter()  # type: Counter[str]
+        held: Counter[str] = Counter()
         out = []
         for e in sorted(events, key=lambda e: e.get("start_time") or 0):
-            if e.get("event_type") == "session" or e.get("event_type") == "model":
-                continue
             name = str(e.get("event_name"))
+            if e.get("event_type") in ("session", "model") and name not in traced:
+                continue
+            if only_traced_names and name not in traced:
+                continue
             held[name] += 1
             if held[name] > traced.get(name, 0):
                 out.append(e)
