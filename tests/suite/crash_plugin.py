@@ -5,6 +5,13 @@ suite's machinery, without touching the SDK's files.
     ACCEPTANCE_FAIL_STEP=<regex>    the step whose text matches fails an assertion before it runs
     ACCEPTANCE_CRASH_SDK=<module:attr>   that SDK function raises RuntimeError when called
     ACCEPTANCE_PASS_CHECK=<module:attr>  that check function does nothing (the finding "fixed")
+
+and breaks one behaviour, so a check can be shown failing when it should:
+
+    ACCEPTANCE_BREAK=resend-exports   the SDK's JSON exporter sends every batch twice
+    ACCEPTANCE_BREAK=drop-evaluator   evaluate() silently runs without the last evaluator
+    ACCEPTANCE_BREAK=alter-prompt     the model is sent another text than the app recorded
+    ACCEPTANCE_BREAK=no-session-delete  the backend cannot remove sessions
 """
 
 from __future__ import annotations
@@ -37,6 +44,62 @@ def pytest_configure(config: pytest.Config) -> None:
     check = os.environ.get("ACCEPTANCE_PASS_CHECK")
     if check:
         _patch(check, lambda *args, **kwargs: None)
+    broken = os.environ.get("ACCEPTANCE_BREAK")
+    if broken:
+        BREAKS[broken]()
+
+
+def _resend_exports() -> None:
+    from honeyhive.tracer.processing.otlp_exporter import OTLPJSONExporter
+
+    original = OTLPJSONExporter.export
+
+    def twice(self: Any, spans: Any) -> Any:
+        original(self, spans)
+        return original(self, spans)
+
+    OTLPJSONExporter.export = twice  # type: ignore[method-assign]
+
+
+def _drop_evaluator() -> None:
+    import support.flows.experiments as flow
+
+    original = flow.evaluate
+
+    def without_last(*args: Any, evaluators: list[Any], **kwargs: Any) -> Any:
+        return original(*args, evaluators=evaluators[:-1], **kwargs)
+
+    flow.evaluate = without_last
+
+
+def _alter_prompt() -> None:
+    from openai.resources.chat.completions import Completions
+
+    original = Completions.create
+
+    def altered(self: Any, *args: Any, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
+        messages = [*messages[:-1], {**messages[-1], "content": f"{messages[-1]['content']}!"}]
+        return original(self, *args, messages=messages, **kwargs)
+
+    Completions.create = altered  # type: ignore[method-assign]
+
+
+def _no_session_delete() -> None:
+    import support.flows.cleanup as cleanup
+    from support.target.session_removal import NotRemovable
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise NotRemovable("the backend offers no session delete (injected)")
+
+    cleanup.delete_session = refuse
+
+
+BREAKS = {
+    "resend-exports": _resend_exports,
+    "drop-evaluator": _drop_evaluator,
+    "alter-prompt": _alter_prompt,
+    "no-session-delete": _no_session_delete,
+}
 
 
 def pytest_bdd_before_step_call(step: Any, **_: Any) -> None:

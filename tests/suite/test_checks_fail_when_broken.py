@@ -1,0 +1,66 @@
+"""Each check that could once pass on nothing now fails when its behaviour is broken: a real run
+of the scenario with one behaviour broken by `tests/suite/crash_plugin.py` (an SDK that re-sends
+its batches, an evaluator evaluate() skips, a prompt that is not what the app recorded, a backend
+that cannot delete sessions)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(feature: str, scenario: str, broken: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable, "-m", "pytest", f"features/{feature}.feature", "-k", scenario,
+            "-p", "tests.suite.crash_plugin", "-q", "--no-header",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ACCEPTANCE_BREAK": broken, "HH_API_KEY": "", "HH_API_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("broken", "feature", "scenario", "says"),
+    [
+        (
+            "resend-exports",
+            "high_throughput_batching",
+            "100 and 50",
+            "received more than once",
+        ),
+        (
+            "drop-evaluator",
+            "experiments_and_datasets",
+            "linked and answered",
+            "every evaluator should have given",
+        ),
+        (
+            "alter-prompt",
+            "end_to_end_data_flow",
+            "three",
+            "recorded sending",
+        ),
+        (
+            "no-session-delete",
+            "resource_cleanup",
+            "removed",
+            "the backend could not remove these sessions",
+        ),
+    ],
+)
+def test_the_check_fails_when_its_behaviour_is_broken(
+    broken: str, feature: str, scenario: str, says: str
+) -> None:
+    result = run(feature, scenario, broken)
+    assert result.returncode == 1, f"{broken} left {feature} green:\n{result.stdout[-3000:]}"
+    assert says in result.stdout, result.stdout[-3000:]
