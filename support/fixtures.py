@@ -23,7 +23,12 @@ from support.report.redaction import register_secrets
 from support.report.server_errors import LogMarks
 from support.sdk.settings import TracerSettings
 from support.sdk.tracers import Tracers
-from support.sdk.tracing import clean_context, instrument_openai, pin_global_provider
+from support.sdk.tracing import (
+    clean_context,
+    instrument_openai,
+    pin_global_provider,
+    wait_for_closes,
+)
 from support.target.config import Config, load_config
 from support.target.model import ModelTarget, model_target
 from support.target.private_backend import PrivateBackend
@@ -31,6 +36,14 @@ from support.target.projects import Projects
 from support.target.runtime import RUN_DIR, Endpoints
 from support.target.runtime import endpoints as find_endpoints
 from support.teardown import Teardown
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The tracers scenarios closed in the background: every close must have succeeded."""
+    problems = wait_for_closes()
+    if problems:
+        session.config.get_terminal_writer().line("\n".join(["tracer closes failed:", *problems]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

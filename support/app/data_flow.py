@@ -48,7 +48,7 @@ def run(
         reply = client.chat.completions.create(
             model=model,
             messages=[{"role": "user", "content": processed}],
-            max_tokens=32,
+            max_tokens=16,
             temperature=0,
         )
         output = reply.choices[0].message.content or ""

@@ -20,6 +20,7 @@ from support.outcome import (
     StepOutcome,
     TracingFacts,
 )
+from support.sdk.settings import environment
 from support.sdk.tracers import TracedSession, Tracers
 from support.target.model import ModelTarget, openai_client
 from support.target.private_backend import PrivateBackend
@@ -173,13 +174,20 @@ def around_backend_outage(
     tracers: Tracers, backend: PrivateBackend, count: int, outage: str
 ) -> Outcome:
     """`down at start`: the app starts while nothing listens, the backend comes up half-way.
-    `restart`: the backend is killed (SIGKILL) and restarted half-way."""
+    `restart`: the backend is killed (SIGKILL) and restarted half-way.
+
+    The batch timer is set beyond the scenario (OTEL_BSP_SCHEDULE_DELAY, which the SDK honours)
+    so that the exports are the application's own flushes, made while the backend is up: what
+    a batch exported *during* an outage loses is the json-exporter finding's business, and a
+    backend that takes longer than the SDK's 5-second timer to start on a loaded machine must
+    not turn this scenario into that one."""
     unique_id, errors = unique("outage"), list[str]()
     names = [step_name(i) for i in range(count)]
     half = count // 2
     if outage == "restart":
         backend.start()
-    tracer = tracers.open(backend.project, unique_id)
+    with environment({"OTEL_BSP_SCHEDULE_DELAY": "120000"}):
+        tracer = tracers.open(backend.project, unique_id)
     init_seconds = tracers.last_init_seconds
     _trace_steps(tracer, unique_id, names[:half], errors)
     if outage == "restart":

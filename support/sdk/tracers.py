@@ -19,7 +19,7 @@ from honeyhive import HoneyHiveTracer
 from support.ids import unique
 from support.outcome import Outcome, SessionOutcome, StepOutcome, TracingFacts
 from support.sdk.settings import TracerSettings, environment
-from support.sdk.tracing import acting_as, close_tracer, open_tracer
+from support.sdk.tracing import acting_as, close_in_background, open_tracer
 from support.target.config import Config
 from support.target.model import ModelTarget
 from support.target.projects import Project
@@ -58,7 +58,7 @@ class Tracers:
         self.last_init_seconds = time.perf_counter() - started
         sid = str(tracer.session_id)
         self.teardown.add(f"delete session {sid}", lambda: delete_session(project, sid))
-        self.teardown.add(f"close the tracer of session {sid}", lambda: close_tracer(tracer))
+        self.teardown.add(f"close the tracer of session {sid}", lambda: close_in_background(tracer))
         return tracer
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from typing import Any
 
@@ -140,3 +141,27 @@ def close_tracer(tracer: HoneyHiveTracer) -> None:
     finally:
         if provider is not trace.get_tracer_provider():
             provider.shutdown()
+
+
+_closing = ThreadPoolExecutor(max_workers=4, thread_name_prefix="close-tracer")
+_pending: list[tuple[str, Future[None]]] = []
+
+
+def close_in_background(tracer: HoneyHiveTracer) -> None:
+    """Close a tracer off the scenario's critical path (the SDK's shutdown sleeps); the run
+    waits for every close at its end (`wait_for_closes`). The tracer was flushed by its When."""
+    _pending.append((str(tracer.session_id), _closing.submit(close_tracer, tracer)))
+
+
+def wait_for_closes(timeout: float = 60.0) -> list[str]:
+    """Wait for every background close; the problems met, one line each."""
+    problems = []
+    for session_id, done in _pending:
+        try:
+            done.result(timeout=timeout)
+        except Exception as exc:  # reported by the caller, never swallowed
+            problems.append(
+                f"closing the tracer of session {session_id}: {type(exc).__name__}: {exc}"
+            )
+    _pending.clear()
+    return problems

@@ -62,8 +62,7 @@ def _resend_exports() -> None:
 
 
 def _drop_evaluator() -> None:
-    import support.flows.experiments as flow
-
+    flow: Any = importlib.import_module("support.flows.experiments")
     original = flow.evaluate
 
     def without_last(*args: Any, evaluators: list[Any], **kwargs: Any) -> Any:
@@ -73,23 +72,22 @@ def _drop_evaluator() -> None:
 
 
 def _alter_prompt() -> None:
-    from openai.resources.chat.completions import Completions
-
-    original = Completions.create
+    completions: Any = importlib.import_module("openai.resources.chat.completions").Completions
+    original = completions.create
 
     def altered(self: Any, *args: Any, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
         messages = [*messages[:-1], {**messages[-1], "content": f"{messages[-1]['content']}!"}]
         return original(self, *args, messages=messages, **kwargs)
 
-    Completions.create = altered  # type: ignore[method-assign]
+    completions.create = altered
 
 
 def _no_session_delete() -> None:
-    import support.flows.cleanup as cleanup
-    from support.target.session_removal import NotRemovable
+    cleanup: Any = importlib.import_module("support.flows.cleanup")
+    not_removable = importlib.import_module("support.target.session_removal").NotRemovable
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise NotRemovable("the backend offers no session delete (injected)")
+        raise not_removable("the backend offers no session delete (injected)")
 
     cleanup.delete_session = refuse
 
