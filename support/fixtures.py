@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from honeyhive.experiments.models import ExperimentResultSummary
 
+from support.flows.application import Application, Service
 from support.flows.experiments import Experiment
 from support.flows.faults import Plan
 from support.outcome import Outcome
@@ -32,7 +33,7 @@ from support.sdk.tracing import (
 from support.target.config import Config, load_config
 from support.target.model import ModelTarget, model_target
 from support.target.private_backend import PrivateBackend
-from support.target.projects import Projects
+from support.target.projects import Project, Projects
 from support.target.runtime import RUN_DIR, Endpoints
 from support.target.runtime import endpoints as find_endpoints
 from support.teardown import Teardown
@@ -170,6 +171,18 @@ def private_backend(teardown: Teardown) -> PrivateBackend:
     backend = PrivateBackend(RUN_DIR)
     teardown.add(f"stop the private backend {backend.name}", backend.stop)
     return backend
+
+
+@pytest.fixture
+def service(
+    tracers: Tracers,
+    project: Project,
+    model: ModelTarget,
+    application: Application,
+    tracer_settings: TracerSettings,
+) -> Service:
+    """The application a Given described, on the scenario's project, tracer and model."""
+    return Service(tracers, project, model, application, tracer_settings)
 
 
 # ---- what the backend holds for the When's outcome ----------------------------------------------

@@ -51,6 +51,25 @@ class Served(Facet):
     runs: tuple[tuple[str, tuple[RequestRun, ...]], ...]  # (user, their requests)
 
 
+@dataclass(frozen=True)
+class Service:
+    """The described application, ready to serve the scenario's users."""
+
+    tracers: Tracers
+    project: Project
+    model: ModelTarget
+    application: Application
+    settings: TracerSettings
+
+    def __repr__(self) -> str:
+        return f"Service({len(self.application.steps)} steps)"
+
+    def serve(self, **requests: Any) -> Outcome:
+        return serve(
+            self.tracers, self.project, self.model, self.application, self.settings, **requests
+        )
+
+
 def request_text(user: str, number: int, size: int | None, text: str | None) -> str:
     if text is not None:
         return text

@@ -26,7 +26,12 @@ class FeatureFileError(Exception):
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix == ".feature":
+    """Feature files of features/, and any other feature file named on the command line (the
+    suite's own probes in tests/ run only when asked for)."""
+    if file_path.suffix != ".feature":
+        return None
+    named = {Path(a.split("::")[0]).resolve() for a in parent.config.args}
+    if FEATURES in file_path.resolve().parents or file_path.resolve() in named:
         return FeatureFile.from_parent(parent, path=file_path)
     return None
 

@@ -186,49 +186,51 @@ class _Stream:
         )
 
 
+class _Fold:
+    """Records a streamed exchange once, when the stream is closed or breaks."""
+
+    def __init__(self, fold: _Stream, traffic: ModelTraffic) -> None:
+        self.fold, self.traffic, self.closed = fold, traffic, False
+
+    def finish(self, error: str | None) -> None:
+        if not self.closed:
+            self.closed = True
+            self.traffic.add(self.fold.exchange(error))
+
+
 class _Recorded(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, fold: _Stream, traffic: ModelTraffic):
-        self.inner, self.fold, self.traffic, self.closed = inner, fold, traffic, False
+    def __init__(self, inner: httpx.SyncByteStream, fold: _Fold) -> None:
+        self.inner, self.fold = inner, fold
 
     def __iter__(self) -> Iterator[bytes]:
         try:
             for chunk in self.inner:
-                self.fold.feed(chunk)
+                self.fold.fold.feed(chunk)
                 yield chunk
         except Exception as exc:
-            self._close(f"{type(exc).__name__}: {exc}")
+            self.fold.finish(f"{type(exc).__name__}: {exc}")
             raise
 
-    def _close(self, error: str | None) -> None:
-        if not self.closed:
-            self.closed = True
-            self.traffic.add(self.fold.exchange(error))
-
     def close(self) -> None:
-        self._close(None)
+        self.fold.finish(None)
         self.inner.close()
 
 
 class _AsyncRecorded(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, fold: _Stream, traffic: ModelTraffic):
-        self.inner, self.fold, self.traffic, self.closed = inner, fold, traffic, False
+    def __init__(self, inner: httpx.AsyncByteStream, fold: _Fold) -> None:
+        self.inner, self.fold = inner, fold
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
             async for chunk in self.inner:
-                self.fold.feed(chunk)
+                self.fold.fold.feed(chunk)
                 yield chunk
         except Exception as exc:
-            self._close(f"{type(exc).__name__}: {exc}")
+            self.fold.finish(f"{type(exc).__name__}: {exc}")
             raise
 
-    def _close(self, error: str | None) -> None:
-        if not self.closed:
-            self.closed = True
-            self.traffic.add(self.fold.exchange(error))
-
     async def aclose(self) -> None:
-        self._close(None)
+        self.fold.finish(None)
         await self.inner.aclose()
 
 
@@ -245,8 +247,8 @@ class RecordingTransport(httpx.BaseTransport):
             raise
         if sent.streamed and response.status_code == 200:
             assert isinstance(response.stream, httpx.SyncByteStream)
-            fold = _Stream(sent, response.status_code)
-            response.stream = _Recorded(response.stream, fold, self.traffic)
+            fold = _Fold(_Stream(sent, response.status_code), self.traffic)
+            response.stream = _Recorded(response.stream, fold)
             return response
         content = response.read()
         self.traffic.add(_from_body(sent, response.status_code, content))
@@ -269,8 +271,8 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
             raise
         if sent.streamed and response.status_code == 200:
             assert isinstance(response.stream, httpx.AsyncByteStream)
-            fold = _Stream(sent, response.status_code)
-            response.stream = _AsyncRecorded(response.stream, fold, self.traffic)
+            fold = _Fold(_Stream(sent, response.status_code), self.traffic)
+            response.stream = _AsyncRecorded(response.stream, fold)
             return response
         content = await response.aread()
         self.traffic.add(_from_body(sent, response.status_code, content))

@@ -1,0 +1,35 @@
+"""A Then (or a fault) combined with a When that cannot produce what it needs fails with one
+plain sentence saying which kind of When it needs — never a traceback or a KeyError."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBES = Path(__file__).resolve().parent / "probes" / "wrong_combinations.feature"
+
+
+def test_each_impossible_combination_says_what_it_needs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(PROBES), "-q", "--no-header", "-rf", "-n", "2"],
+        cwd=ROOT,
+        env={**os.environ, "HH_API_KEY": "", "HH_API_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    out = result.stdout
+    assert result.returncode == 1 and "4 failed" in out, out[-4000:]
+    for says in (
+        "NeedsAnotherWhen: this Then needs a When in which the assistant answers from the "
+        "knowledge base; 'a user sends a request to the application' is not one",
+        "NeedsAnotherWhen: this Then checks one session, but '2 users each send 1 requests to "
+        "the application' traced 2",
+        "never ran into the fault(s) a Given planned: the next 2 model requests answered 429",
+        "sent no model request under the step 'answer'",
+    ):
+        assert says in out, f"missing: {says}\n{out[-4000:]}"
+    assert "KeyError" not in out and "Traceback" not in out
