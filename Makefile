@@ -10,11 +10,12 @@ PYTEST_ARGS ?=
 # each in its own venv under .sdk-venvs/ (built once, reused; a spec pip cannot install stops
 # the run at once, exit 2). SDK_PYTHON prints that venv's python.
 SDK ?=
-SDK_PYTHON = $(BIN)/python -m tools.sdk build '$(SDK)'
+SDK_PYTHON = $(BIN)/python -m tools.sdk build "$${SDK:-}"
 # names the SDK in the report header, on every Allure result and in junit properties
 SDK_PLUGIN := -p support.report.sdk_identity
-CANDIDATE ?=
-BASELINE ?=
+# the specs reach the shell through the environment (make exports command-line variables), so
+# a spec is never re-parsed as shell words
+export SDK CANDIDATE BASELINE
 RESULTS := reports/allure-results
 REPORT := reports/allure-report
 CHROMIUM := /usr/bin/chromium
@@ -53,18 +54,21 @@ acceptance: deps
 # reports/history/<target>.jsonl, so a remote run never calls local scenarios "new"
 report: node_modules/.installed
 	rm -rf $(REPORT)
-	@test -f reports/history/history.jsonl && test ! -f reports/history/local.jsonl \
-	  && mv reports/history/history.jsonl reports/history/local.jsonl || true
 	target=$$(sed -n 's/^honeyhive.target=//p' $(RESULTS)/environment.properties 2>/dev/null); \
-	ACCEPTANCE_REPORT_TARGET=$${target:-local} npx --no-install allure generate $(RESULTS) --config allurerc.mjs
+	target=$${target:-local}; history=reports/history; \
+	if [ -f $$history/history.jsonl ] && [ ! -f $$history/$$target.jsonl ]; then \
+	  mv $$history/history.jsonl $$history/$$target.jsonl; fi; \
+	ACCEPTANCE_REPORT_TARGET=$$target npx --no-install allure generate $(RESULTS) --config allurerc.mjs
 	@echo "report: $(REPORT)/index.html"
 
 # The candidate SDK against a baseline (default: the newest published release other than the
 # candidate): both runs, one Allure report with an environment per SDK, and GO / NO-GO as the
-# exit code (0 GO, 1 NO-GO, 2 the run could not be made). Writes reports/signoff/.
-signoff: deps
-	@test -n '$(CANDIDATE)' || { echo "usage: make signoff CANDIDATE=<spec> [BASELINE=<spec>]"; exit 2; }
-	$(BIN)/python -m tools.signoff run --candidate '$(CANDIDATE)' --baseline '$(BASELINE)' $(if $(PYTEST_ARGS),--pytest-args '$(PYTEST_ARGS)')
+# exit code (0 GO, 1 NO-GO, 2 the run could not be made). Writes reports/signoff/. REUSE=1
+# reuses an SDK's stored results of the same suite commit and arguments instead of rerunning.
+signoff: $(VENV)/.installed node_modules/.installed
+	@test -n "$${CANDIDATE:-}" || { echo "usage: make signoff CANDIDATE=<spec> [BASELINE=<spec>]"; exit 2; }
+	$(BIN)/python -m tools.signoff run --candidate "$${CANDIDATE}" --baseline "$${BASELINE:-}" \
+	  $(if $(PYTEST_ARGS),--pytest-args '$(PYTEST_ARGS)') $(if $(REUSE),--reuse)
 
 # The project's own checks: lint, types, unit and contract tests, then the features.
 test: deps lint typecheck

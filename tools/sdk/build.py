@@ -177,7 +177,7 @@ def _requirement(keyed: Keyed) -> str:
 
 
 _HINTS = {
-    "release": "published versions: `python -m tools.signoff.releases` (or pypi.org/project/"
+    "release": "published versions: `python -m tools.signoff releases` (or pypi.org/project/"
     "honeyhive/#history); a pre-release needs its full version (1.8.0rc1)",
     "wheel": "is it a honeyhive wheel for this Python? (`unzip -l` it; pip names the tag it wants)",
     "sdist": "pip could not build it: `pip wheel --no-deps <sdist>` shows the build's own error",

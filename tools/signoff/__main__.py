@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tools.signoff import releases
-from tools.signoff.run import OUT, signoff
+from tools.signoff.run import OUT, ROOT, releases_report, signoff
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,14 +24,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--pre", action="store_true", help="a pre-release may be the baseline")
     run.add_argument("--pytest-args", default="", help="extra pytest arguments, one string")
     run.add_argument("--out", type=Path, default=OUT)
+    run.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse an SDK's stored results of the same suite state and arguments",
+    )
     commands.add_parser("releases", help="published versions (see --help there)")
+    merged = commands.add_parser("report", help="one report over several SDK runs' results")
+    merged.add_argument("results", nargs="+", type=Path, help="an Allure results folder per SDK")
+    merged.add_argument("--out", type=Path, default=ROOT / "reports" / "releases")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        return releases_report(args.results, args.out)
     return signoff(
         args.candidate,
         args.baseline,
         pytest_args=shlex.split(args.pytest_args),
         out=args.out,
         pre=args.pre,
+        reuse=args.reuse,
     )
 
 

@@ -2,9 +2,9 @@
 
 For each SDK's results folder, into one merged folder:
 - every result gets labels `sdk_env` (the environment it belongs to: Allure 3 `environments`
-  match on it) and `sdk_role` (candidate, baseline, or a nightly's release), and a historyId
-  suffixed with the environment, so each SDK keeps its own trend (Allure keys a history line by
-  historyId: two environments sharing one would overwrite each other);
+  match on it) and `sdk_role` (candidate, baseline, or a nightly's release), and a hidden
+  parameter `sdk_env`, so each SDK keeps its own trend (Allure keys a history entry by test case
+  and parameters: two environments sharing one would overwrite each other's);
 - a known defect reproduced as documented — pytest's xfail, which Allure shows as "skipped" with
   a generic reason — becomes failed with its real assertion message and `known: true`, and a
   resolution rule (Allure 3's known issues) links it to its finding; the original status stays
@@ -66,8 +66,11 @@ def transform(result: dict[str, Any], source: Source, known: dict[str, Known]) -
     result = json.loads(json.dumps(result))  # a copy
     _label(result, "sdk_env", source.env_id)
     _label(result, "sdk_role", source.role)
-    if result.get("historyId"):
-        result["historyId"] = f"{result['historyId']}.{source.env_id}"
+    # Allure derives the history key from the test case and the parameters, not from the
+    # result's historyId: a hidden parameter gives each SDK its own key (its own trend)
+    parameters = result.setdefault("parameters", [])
+    parameters[:] = [p for p in parameters if p.get("name") != "sdk_env"]
+    parameters.append({"name": "sdk_env", "value": source.env_id, "mode": "hidden"})
     if outcome.known_defect:
         if outcome.finding:
             _label(result, "finding", outcome.finding)

@@ -11,6 +11,7 @@ quality-gate.json, known-issues.json.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import shutil
@@ -44,6 +45,7 @@ class Run:
     built: Built
     results: Path
     seconds: float
+    reused_from: str = ""  # the stored run whose results were reused (--reuse)
 
     @property
     def identity(self) -> dict[str, str]:
@@ -95,10 +97,46 @@ def _pinned_version(built: Built) -> str | None:
     return out.stdout.strip() or None
 
 
-def run_features(role: str, built: Built, out: Path, pytest_args: Sequence[str]) -> Run:
+# what a run's outcome depends on: the scenarios, their steps and library, the emulators, the
+# wiring and the pins (not the report tooling, the project's own tests or the docs)
+SUITE_PATHS = ("features", "steps", "support", "emulator", "conftest.py", "pyproject.toml")
+
+
+def suite_state(root: Path = ROOT) -> str:
+    """The suite's code: git tree hashes of SUITE_PATHS plus their uncommitted changes."""
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return out.stdout if out.returncode == 0 else ""
+
+    digest = hashlib.sha256()
+    for path in SUITE_PATHS:
+        digest.update(git("rev-parse", f"HEAD:{path}").encode())
+    digest.update(
+        git("status", "--porcelain", "--untracked-files=all", "--", *SUITE_PATHS).encode()
+    )
+    digest.update(git("diff", "HEAD", "--binary", "--", *SUITE_PATHS).encode())
+    return digest.hexdigest()[:12]
+
+
+def run_key(built: Built, pytest_args: Sequence[str]) -> str:
+    """One SDK's run of this suite: the SDK venv, the suite's code and the pytest arguments.
+    Results stored under it may be reused (--reuse)."""
+    args = hashlib.sha256("\0".join(pytest_args).encode()).hexdigest()[:8]
+    return f"{built.venv.name}-suite-{suite_state()}-args-{args}"
+
+
+def run_features(
+    role: str, built: Built, out: Path, pytest_args: Sequence[str], *, reuse: bool = False
+) -> Run:
     results = out / "results" / role
     if results.exists():
         shutil.rmtree(results)
+    stored = out / "runs" / run_key(built, pytest_args)
+    if reuse and stored.is_dir() and any(stored.glob("*-result.json")):
+        shutil.copytree(stored, results)
+        say(f"{role}: reusing the results of {stored.name} (same SDK, suite and arguments)")
+        return Run(role, built, results, 0.0, reused_from=stored.name)
     results.mkdir(parents=True)
     command = [str(built.python), "-m", "pytest", "features/", "-p", SDK_PLUGIN]
     command += [f"--alluredir={results}", f"--junitxml={out / f'{role}-junit.xml'}"]
@@ -128,6 +166,9 @@ def run_features(role: str, built: Built, out: Path, pytest_args: Sequence[str])
         )
     if count == 0:
         raise CannotRun(f"the {role} run wrote no results: see {out / f'{role}.log'}")
+    if stored.exists():
+        shutil.rmtree(stored)
+    shutil.copytree(results, stored)
     return Run(role, built, results, seconds)
 
 
@@ -167,6 +208,7 @@ def signoff(
     pytest_args: Sequence[str] = (),
     out: Path = OUT,
     pre: bool = False,
+    reuse: bool = False,
 ) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("verdict.md", "verdict.json", "report.html", "dashboard.html"):
@@ -218,6 +260,9 @@ def conclude(cand_run: Run, base_run: Run, out: Path) -> tuple[Verdict, dict[str
         quality_gate=gate.get(sources[1].env_id, []),
         labels_missing=labels_missing(cand_out, base_out),
     )
+    for each in (cand_run, base_run):
+        if each.reused_from:
+            verdict.notes.append(f"{each.role}: results reused from run {each.reused_from}")
     (out / "verdict.json").write_text(verdict.as_json(), encoding="utf-8")
     (out / "verdict.md").write_text(
         markdown(verdict, report=str(out / "report.html")), encoding="utf-8"
@@ -244,3 +289,61 @@ def conclude(cand_run: Run, base_run: Run, out: Path) -> tuple[Verdict, dict[str
     except report.ReportError as exc:
         raise SystemExit(f"signoff: {exc}") from exc
     return verdict, report.publish(job, out)
+
+
+def releases_report(folders: Sequence[Path], out: Path) -> int:
+    """One report over several SDK runs (the nightly's releases): an environment per SDK,
+    Allure's quality gate per environment; exit 1 when a release fails its gate."""
+    sources = []
+    for folder in folders:
+        identity = Run("release", Built(Path(), Path()), folder, 0.0).identity
+        if not identity.get("version"):
+            raise SystemExit(f"signoff: {folder} has no result labelled with its SDK (sdk=...)")
+        kind = identity["source"].split(":", 1)[0]
+        suffix = "" if kind in ("release", "pinned") else f"-{kind}-{identity['hash'][-8:]}"
+        sources.append(
+            Source(
+                env_id=env_id(f"honeyhive-{identity['version']}{suffix}"),
+                name=f"honeyhive {identity['version']}" + (f" ({kind})" if suffix else ""),
+                role="release",
+                results=folder,
+            )
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    merged = out / "results"
+    known = merge(sources, merged)
+    names = ", ".join(s.name for s in sources)
+    job = report.Job(
+        sources=sources,
+        merged=merged,
+        out=out / "report",
+        history=ROOT / "reports" / "history" / f"releases-{target_of(folders[0])}.jsonl",
+        name=f"HoneyHive SDK releases: {names}",
+        rules=resolution_rules(known),
+        gate_environments=[s.env_id for s in sources],
+    )
+    try:
+        gate = report.run(job, gate_only=False)
+    except report.ReportError as exc:
+        raise SystemExit(f"signoff: {exc}") from exc
+    files = report.publish(job, out)
+    lines = [f"## {job.name}", "", "| SDK | results | quality gate |", "|---|---|---|"]
+    failed = False
+    for source in sources:
+        rules = gate.get(source.env_id, [])
+        ok = all(r.get("success") for r in rules)
+        failed |= not ok
+        counts = outcomes(source.results)
+        states = ", ".join(f"{n} {s}" for s, n in sorted(_tally(counts).items()) if n)
+        lines.append(f"| {source.name} | {states} | {'pass' if ok else 'FAIL'} |")
+    lines += ["", f"report: `{files.get('awesome', out)}`"]
+    (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 1 if failed else 0
+
+
+def _tally(found: Mapping[str, Outcome]) -> dict[str, int]:
+    tally: dict[str, int] = {}
+    for outcome in found.values():
+        tally[outcome.state] = tally.get(outcome.state, 0) + 1
+    return tally
