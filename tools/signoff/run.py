@@ -218,10 +218,8 @@ def signoff(
         baseline = build(baseline_spec or default_baseline(candidate, pre=pre), "baseline")
         if candidate.venv == baseline.venv:
             raise CannotRun("the candidate and the baseline are the same SDK")
-        runs = [
-            run_features(r, b, out, pytest_args)
-            for r, b in (("baseline", baseline), ("candidate", candidate))
-        ]
+        roles = (("baseline", baseline), ("candidate", candidate))
+        runs = [run_features(r, b, out, pytest_args, reuse=reuse) for r, b in roles]
     except CannotRun as exc:
         say(f"cannot sign off: {exc}")
         (out / "verdict.md").write_text(f"## SDK sign-off: not made\n\n{exc}\n", encoding="utf-8")
