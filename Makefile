@@ -67,8 +67,11 @@ report: node_modules/.installed
 # reuses an SDK's stored results of the same suite commit and arguments instead of rerunning.
 signoff: $(VENV)/.installed node_modules/.installed
 	@test -n "$${CANDIDATE:-}" || { echo "usage: make signoff CANDIDATE=<spec> [BASELINE=<spec>]"; exit 2; }
-	$(BIN)/python -m tools.signoff run --candidate "$${CANDIDATE}" --baseline "$${BASELINE:-}" \
-	  $(if $(PYTEST_ARGS),--pytest-args '$(PYTEST_ARGS)') $(if $(REUSE),--reuse)
+	@code=0; $(BIN)/python -m tools.signoff run --candidate "$${CANDIDATE}" \
+	  --baseline "$${BASELINE:-}" $(if $(PYTEST_ARGS),--pytest-args '$(PYTEST_ARGS)') \
+	  $(if $(REUSE),--reuse) || code=$$?; \
+	echo "signoff: exit $$code (0 GO, 1 NO-GO, 2 not made; make itself exits 2 on any failure)"; \
+	exit $$code
 
 # The project's own checks: lint, types, unit and contract tests, then the features.
 test: deps lint typecheck
