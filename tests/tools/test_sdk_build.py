@@ -95,3 +95,51 @@ def test_a_version_that_does_not_exist_fails_at_once_with_pips_reason(tmp_path: 
     assert "No matching distribution found for honeyhive==9.9.9" in message
     assert "try:" in message
     assert not [p for p in tmp_path.iterdir()]  # no half-built venv left behind
+
+
+def _fake_sdk_wheel(folder: Path, version: str, requires: list[str]) -> Path:
+    import base64
+    import hashlib
+    import zipfile
+
+    info = f"honeyhive-{version}.dist-info"
+    files = {
+        "honeyhive/__init__.py": f"__version__ = {version!r}\n".encode(),
+        f"{info}/METADATA": (
+            f"Metadata-Version: 2.1\nName: honeyhive\nVersion: {version}\n"
+            + "".join(f"Requires-Dist: {r}\n" for r in requires)
+        ).encode(),
+        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+        b"Tag: py3-none-any\n",
+    }
+    record = [
+        f"{name},sha256="
+        + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        + f",{len(data)}"
+        for name, data in files.items()
+    ]
+    files[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
+    wheel = folder / f"honeyhive-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return wheel
+
+
+@pytest.mark.slow
+def test_what_the_sdk_pins_differently_goes_into_its_overlay_only(tmp_path: Path) -> None:
+    """An SDK that needs tenacity<9 (the suite has 9.x) gets tenacity 8 in its own venv, a
+    warning that the suite's own pin is broken there, and .venv keeps its tenacity."""
+    base = project_base()
+    before = environment(base.site)["tenacity"].version
+    wheel = _fake_sdk_wheel(tmp_path, "9.0.0.dev1", ["tenacity>=8.2,<9", "wrapt>=1.14"])
+    built = ensure(str(wheel), venvs=tmp_path / "venvs", log=lambda _: None)
+    overlay = dict(item.split("==") for item in built.record["overlay"])
+    assert overlay["honeyhive"] == "9.0.0.dev1"
+    assert overlay["tenacity"].startswith("8.")
+    assert set(overlay) == {"honeyhive", "tenacity"}
+    assert any("requires tenacity" in w for w in built.record["warnings"])
+    probe = "import tenacity, importlib.metadata as m; print(m.version('tenacity'))"
+    out = subprocess.run([str(built.python), "-c", probe], capture_output=True, text=True)
+    assert out.stdout.strip() == overlay["tenacity"]
+    assert environment(base.site)["tenacity"].version == before

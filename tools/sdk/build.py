@@ -39,7 +39,8 @@ VENVS = ROOT / ".sdk-venvs"
 RECORD = "sdk.json"
 # the extra the project installs the SDK with (pyproject: honeyhive[openinference-openai])
 EXTRAS = ("openinference-openai",)
-# the project's own distribution pins the default SDK; an overlay overrides it on purpose
+# the project's own distribution pins the default SDK (an overlay overrides that on purpose);
+# its other pins are left out of the constraints, so pip may pick what the SDK needs
 _IGNORED_DEPENDENTS = {"honeyhive-acceptance"}
 _PTH = "_acceptance_base.pth"
 Log = Callable[[str], None]
@@ -316,13 +317,13 @@ def _add_missing_dependencies(base: Base, site: Path, spec: Spec, say: Log) -> l
 
 def _conflicts(base: Base, site: Path) -> list[str]:
     """Packages of the project's venv whose requirements the overlay now breaks."""
-    overlaid = {n for n in environment(site) if n != PACKAGE}
+    overlaid = {n for n in environment(site) if n != PACKAGE}  # the SDK itself is meant to differ
     if not overlaid:
         return []
     env = environment(site, base.site)
     found = []
     for name, dist in environment(base.site).items():
-        if name in overlaid or name in _IGNORED_DEPENDENTS:
+        if name in overlaid:
             continue
         for text in dist.requires or []:
             requirement = Requirement(text)
