@@ -97,3 +97,21 @@ def test_one_report_two_environments_and_the_verdict_on_its_front(built) -> None
     history = [json.loads(line) for line in job.history.read_text().splitlines()]
     keys = set(history[-1]["testResults"])
     assert len(keys) == 6  # 3 scenarios x 2 SDKs: neither environment overwrites the other
+
+
+def test_the_nightly_report_has_an_environment_per_release(tmp_path: Path) -> None:
+    from tools.signoff.run import releases_report
+
+    folders = [
+        write(
+            tmp_path / v, result("ok", "passed", sdk=v), reproduced("doc", FINDING, MESSAGE, sdk=v)
+        )
+        for v in ("1.5.1", "1.6.1", "1.7.0")
+    ]
+    code = releases_report(folders, tmp_path / "out", history=tmp_path / "history.jsonl")
+    assert code == 0  # a reproduced finding is a known issue: no release fails its gate
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    for version in ("1.5.1", "1.6.1", "1.7.0"):
+        assert f"| honeyhive {version} | 1 passed, 1 reproduced | pass |" in summary
+    gate = json.loads((tmp_path / "out" / "quality-gate.json").read_text())
+    assert sorted(gate) == ["honeyhive-1_5_1", "honeyhive-1_6_1", "honeyhive-1_7_0"]

@@ -289,7 +289,7 @@ def conclude(cand_run: Run, base_run: Run, out: Path) -> tuple[Verdict, dict[str
     return verdict, report.publish(job, out)
 
 
-def releases_report(folders: Sequence[Path], out: Path) -> int:
+def releases_report(folders: Sequence[Path], out: Path, *, history: Path | None = None) -> int:
     """One report over several SDK runs (the nightly's releases): an environment per SDK,
     Allure's quality gate per environment; exit 1 when a release fails its gate."""
     sources = []
@@ -315,7 +315,7 @@ def releases_report(folders: Sequence[Path], out: Path) -> int:
         sources=sources,
         merged=merged,
         out=out / "report",
-        history=ROOT / "reports" / "history" / f"releases-{target_of(folders[0])}.jsonl",
+        history=history or ROOT / "reports" / "history" / f"releases-{target_of(folders[0])}.jsonl",
         name=f"HoneyHive SDK releases: {names}",
         rules=resolution_rules(known),
         gate_environments=[s.env_id for s in sources],
