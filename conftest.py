@@ -19,6 +19,7 @@ pytest_plugins = [
     "support.gherkin.collect",
     "support.report.plugin",
     "support.report.known_defects",
+    "support.report.sdk_identity",
     "support.scenario",
     *MODULES,
 ]
