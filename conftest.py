@@ -1,6 +1,6 @@
 """Wires the suite: step modules and fixtures as plugins; the run's targets (configuration
 checked once, local services started for what the selected scenarios need, also under
-`pytest -n`) in support/target/plugin.py."""
+`pytest -n`) in support/target/plugin.py; one line per scenario with `--progress`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ pytest_plugins = [
     "support.target.plugin",
     "support.fixtures",
     "support.report.plugin",
+    "support.report.progress",
     *MODULES,
 ]
 
