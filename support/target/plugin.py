@@ -28,20 +28,20 @@ from support.target import needs, preflight, runtime
 from support.target.config import PROJECT_ROOT, Config, ConfigError, load_config
 
 FEATURES = PROJECT_ROOT / "features"
-NEEDS_DIR = "needs"
 
 
 @dataclass
 class Run:
     config: Config
     run_dir: Path
+    exchange: Path  # private: what workers need, what the controller started
     started: runtime.Started = field(default_factory=runtime.Started)
     decided: bool = False
 
 
 _RUN = pytest.StashKey[Run]()
 _CONFIG = pytest.StashKey[Config]()
-_RUN_DIR_INPUT = "acceptance_run_dir"  # what the xdist controller tells each worker
+_EXCHANGE_INPUT = "acceptance_exchange"  # what the xdist controller tells each worker
 
 
 def runs_features(config: pytest.Config) -> bool:
@@ -70,8 +70,8 @@ def pytest_configure(config: pytest.Config) -> None:
         target = preflight.check(load_config())
     except ConfigError as exc:
         raise pytest.UsageError(redact(str(exc))) from None
-    runtime.prepare(target, runtime.RUN_DIR)
-    config.stash[_RUN] = Run(target, runtime.RUN_DIR)
+    exchange = runtime.prepare(target, runtime.RUN_DIR)
+    config.stash[_RUN] = Run(target, runtime.RUN_DIR, exchange)
     if config.pluginmanager.has_plugin("xdist"):  # its hooks are only called under `-n`
         config.pluginmanager.register(_XdistController(config), "acceptance-services-xdist")
 
@@ -89,13 +89,11 @@ def pytest_sessionstart(session: pytest.Session) -> Generator[None, None, None]:
 def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
     if hasattr(config, "workerinput"):
-        run_dir = config.workerinput.get(_RUN_DIR_INPUT)
-        if run_dir:  # the controller runs the features' services
+        exchange = config.workerinput.get(_EXCHANGE_INPUT)
+        if exchange:  # the controller runs the features' services
             found = needs.services_needed(session.items, run_config(config))
-            folder = Path(run_dir) / NEEDS_DIR
-            folder.mkdir(parents=True, exist_ok=True)
             worker = str(config.workerinput["workerid"])
-            (folder / f"{worker}.json").write_text(json.dumps(sorted(found)), encoding="utf-8")
+            _needs_file(Path(exchange), worker).write_text(json.dumps(sorted(found)), "utf-8")
         return
     run = config.stash.get(_RUN, None)
     if run is not None and not config.option.collectonly:
@@ -112,14 +110,13 @@ class _XdistController:
 
     @pytest.hookimpl
     def pytest_configure_node(self, node: Any) -> None:
-        node.workerinput[_RUN_DIR_INPUT] = str(self.config.stash[_RUN].run_dir)
+        node.workerinput[_EXCHANGE_INPUT] = str(self.config.stash[_RUN].exchange)
 
     @pytest.hookimpl
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         run = self.config.stash[_RUN]
-        path = run.run_dir / NEEDS_DIR / f"{node.gateway.id}.json"
         try:
-            found = set(json.loads(path.read_text(encoding="utf-8")))
+            found = set(json.loads(_needs_file(run.exchange, node.gateway.id).read_text("utf-8")))
         except (OSError, ValueError):
             found = runtime.local_services(run.config)  # unknown: start everything usable
         _start(self.config, run, found)
@@ -131,7 +128,7 @@ def _start(config: pytest.Config, run: Run, needed: set[str]) -> None:
     try:
         runtime.start_services(run.config, needed, run.started, run.run_dir)
     except Exception as exc:
-        runtime.stop_services(run.started)
+        runtime.stop_services(run.started, run.exchange)
         pytest.exit(redact(f"a local service did not start: {exc}"), returncode=3)
     if run.started.served_model:
         run.config = replace(run.config, served_model=run.started.served_model)
@@ -148,7 +145,11 @@ def _start(config: pytest.Config, run: Run, needed: set[str]) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(_RUN, None)
     if run is not None:
-        runtime.stop_services(run.started)
+        runtime.stop_services(run.started, run.exchange)
+
+
+def _needs_file(exchange: Path, worker: str) -> Path:
+    return exchange / f"needs-{worker}.json"
 
 
 def target_lines(target: Config, config: pytest.Config) -> list[str]:

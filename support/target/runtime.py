@@ -3,10 +3,11 @@ selected scenarios need (the HoneyHive emulator, the model server, both or none)
 xdist workers, stopped at the end.
 
 Publication: the URLs, tokens and keys go into this process's environment (app code that builds
-`openai.OpenAI()` with no arguments reaches the local model) and into `services.json` in the run
-folder, which workers read on first use (under xdist the services start after the workers did).
-Everything a run writes goes under the project's `reports/run/` (or `ACCEPTANCE_RUN_DIR`),
-wherever pytest was started.
+`openai.OpenAI()` with no arguments reaches the local model) and into a services file in a private
+temporary folder (named by ACCEPTANCE_SERVICES_FILE, removed at the end; never under `reports/`,
+which is scanned for secrets), which workers read on first use: under xdist the services start
+after the workers did. Everything else a run writes goes under the project's `reports/run/` (or
+`ACCEPTANCE_RUN_DIR`), wherever pytest was started.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from support.services import Service, honeyhive_emulator, llm_server
 from support.target.config import PROJECT_ROOT, Config
 
 RUN_DIR_ENV = "ACCEPTANCE_RUN_DIR"
+SERVICES_ENV = "ACCEPTANCE_SERVICES_FILE"
 RUN_DIR = Path(os.environ.get(RUN_DIR_ENV) or PROJECT_ROOT / "reports" / "run").resolve()
 HH_URL, HH_TOKEN = "ACCEPTANCE_HH_URL", "ACCEPTANCE_HH_CONTROL_TOKEN"
 LLM_URL, LLM_TOKEN, LLM_KEY = (
@@ -37,7 +40,6 @@ LLM_URL, LLM_TOKEN, LLM_KEY = (
 )
 PUBLISHED = (HH_URL, HH_TOKEN, LLM_URL, LLM_TOKEN, LLM_KEY)
 HONEYHIVE, MODEL = "honeyhive emulator", "model server"  # the local services, by what they are
-SERVICES_FILE = "services.json"
 
 
 @dataclass(frozen=True)
@@ -82,21 +84,27 @@ def local_services(config: Config) -> set[str]:
     return wanted
 
 
-def prepare(config: Config, run_dir: Path = RUN_DIR) -> None:
-    """A fresh run folder, and an environment in which nothing points anywhere unintended: no
-    service of an earlier run, and in local model mode no OpenAI key or URL from the shell."""
+def prepare(config: Config, run_dir: Path = RUN_DIR) -> Path:
+    """A fresh run folder, a private exchange folder for the workers (returned), and an
+    environment in which nothing points anywhere unintended: no service of an earlier run, and
+    in local model mode no OpenAI key or URL from the shell."""
     if run_dir.exists():
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True)
     os.environ[RUN_DIR_ENV] = str(run_dir)
+    exchange = Path(tempfile.mkdtemp(prefix="acceptance-run-"))  # mode 0700
+    os.environ[SERVICES_ENV] = str(exchange / "services.json")
     for name in PUBLISHED:
         os.environ.pop(name, None)
     if config.llm_target == "local":
         os.environ.pop("OPENAI_API_KEY", None)
         os.environ.pop("OPENAI_BASE_URL", None)
+    return exchange
 
 
-def start_services(config: Config, needed: Iterable[str], started: Started, run_dir: Path) -> None:
+def start_services(
+    config: Config, needed: Iterable[str], started: Started, run_dir: Path = RUN_DIR
+) -> None:
     """Start what `needed` names, the target uses and is not running yet; publish it."""
     wanted: dict[str, tuple[Service, float]] = {}
     tokens: dict[str, str] = {}
@@ -131,7 +139,7 @@ def start_services(config: Config, needed: Iterable[str], started: Started, run_
         published["OPENAI_BASE_URL"] = f"{url}/v1"
         published["OPENAI_API_KEY"] = tokens[LLM_KEY]
         started.served_model = served_model(url)
-    publish(published, run_dir)
+    publish(published)
 
 
 def served_model(url: str) -> str:
@@ -143,36 +151,40 @@ def served_model(url: str) -> str:
     return model if isinstance(model, str) and model else "unknown (the server did not say)"
 
 
-def publish(values: dict[str, str], run_dir: Path) -> None:
-    """Into this process's environment and the run folder's services file (for workers)."""
+def publish(values: dict[str, str]) -> None:
+    """Into this process's environment and the services file (for workers), if there is one."""
     os.environ.update(values)
-    path = run_dir / SERVICES_FILE
+    if not os.environ.get(SERVICES_ENV):
+        return
+    path = Path(os.environ[SERVICES_ENV])
     known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     known.update(values)
     scratch = path.with_suffix(".tmp")
+    scratch.touch(mode=0o600)
     scratch.write_text(json.dumps(known), encoding="utf-8")
-    scratch.chmod(0o600)
     scratch.replace(path)
 
 
-def read_published(run_dir: Path) -> None:
+def read_published() -> None:
     """A worker's view of what the controller started after the worker itself was spawned."""
-    path = run_dir / SERVICES_FILE
-    if path.is_file():
-        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+    name = os.environ.get(SERVICES_ENV)
+    if name and Path(name).is_file():
+        for key, value in json.loads(Path(name).read_text(encoding="utf-8")).items():
             os.environ.setdefault(key, value)
 
 
-def stop_services(started: Started) -> None:
+def stop_services(started: Started, exchange: Path | None = None) -> None:
     for service in reversed(list(started.services.values())):
         service.stop()
+    if exchange is not None:
+        shutil.rmtree(exchange, ignore_errors=True)
 
 
 def endpoints(config: Config) -> Endpoints:
     """What this process talks to (a worker reads what the controller published)."""
     env = os.environ
     if not (env.get(HH_URL) and env.get(LLM_URL)):
-        read_published(Path(env.get(RUN_DIR_ENV) or RUN_DIR))
+        read_published()
     register_secrets(env.get(k) for k in (HH_TOKEN, LLM_TOKEN, LLM_KEY))
     if config.hh_target == "remote":
         assert config.hh_api_url is not None

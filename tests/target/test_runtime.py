@@ -14,7 +14,13 @@ from support.services import PROJECT_ROOT as SERVICES_ROOT
 from support.target import runtime
 from support.target.config import PROJECT_ROOT, load_config
 
-PUBLISHED = [*runtime.PUBLISHED, "OPENAI_BASE_URL", "OPENAI_API_KEY", runtime.RUN_DIR_ENV]
+PUBLISHED = [
+    *runtime.PUBLISHED,
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    runtime.RUN_DIR_ENV,
+    runtime.SERVICES_ENV,
+]
 
 
 class FakeService:
@@ -30,7 +36,7 @@ class FakeService:
 
 
 @pytest.fixture
-def fakes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def fakes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     made: list[str] = []
 
     def make(name: str) -> FakeService:
@@ -42,6 +48,8 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(runtime, "served_model", lambda url: "served-model")
     for name in PUBLISHED:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(runtime.SERVICES_ENV, str(tmp_path / "exchange" / "services.json"))
+    (tmp_path / "exchange").mkdir()
     return made
 
 
@@ -66,7 +74,7 @@ def test_only_the_needed_services_start(fakes: list[str], tmp_path: Path) -> Non
 def test_nothing_needed_starts_nothing(fakes: list[str], tmp_path: Path) -> None:
     started = runtime.Started()
     runtime.start_services(load_config({}, None), set(), started, tmp_path)
-    assert fakes == [] and not (tmp_path / runtime.SERVICES_FILE).exists()
+    assert fakes == [] and not Path(os.environ[runtime.SERVICES_ENV]).exists()
 
 
 def test_a_remote_target_never_starts_its_local_stand_in(fakes: list[str], tmp_path: Path) -> None:
@@ -83,9 +91,10 @@ def test_the_local_model_is_published_for_plain_openai_clients(
     runtime.start_services(load_config({}, None), {runtime.MODEL}, runtime.Started(), tmp_path)
     assert os.environ["OPENAI_BASE_URL"] == "http://127.0.0.1:9/llm/v1"
     assert os.environ["OPENAI_API_KEY"].startswith("sk-local-")
-    published = json.loads((tmp_path / runtime.SERVICES_FILE).read_text())
-    assert published[runtime.LLM_URL] == "http://127.0.0.1:9/llm"
-    assert (tmp_path / runtime.SERVICES_FILE).stat().st_mode & 0o077 == 0
+    services = Path(os.environ[runtime.SERVICES_ENV])
+    assert json.loads(services.read_text())[runtime.LLM_URL] == "http://127.0.0.1:9/llm"
+    assert services.stat().st_mode & 0o077 == 0
+    assert not list(tmp_path.glob("*.json")), "nothing secret in the run folder"
 
 
 def test_prepare_clears_a_shell_openai_key_in_local_mode(
@@ -97,20 +106,25 @@ def test_prepare_clears_a_shell_openai_key_in_local_mode(
     monkeypatch.setenv(runtime.HH_URL, "http://127.0.0.1:9/stale")
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "old.log").write_text("an earlier run")
-    runtime.prepare(load_config({"OPENAI_API_KEY": "sk-from-the-shell"}, None), tmp_path / "run")
+    config = load_config({"OPENAI_API_KEY": "sk-from-the-shell"}, None)
+    exchange = runtime.prepare(config, tmp_path / "run")
     assert "OPENAI_API_KEY" not in os.environ and runtime.HH_URL not in os.environ
     assert list((tmp_path / "run").iterdir()) == []
     assert os.environ[runtime.RUN_DIR_ENV] == str(tmp_path / "run")
+    assert os.environ[runtime.SERVICES_ENV] == str(exchange / "services.json")
+    assert exchange.stat().st_mode & 0o077 == 0
+    runtime.stop_services(runtime.Started(), exchange)
+    assert not exchange.exists()
 
 
 def test_prepare_keeps_the_key_when_the_configuration_asks_for_openai(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-wanted")
-    monkeypatch.delenv(runtime.RUN_DIR_ENV, raising=False)
-    runtime.prepare(
-        load_config({"LLM_BACKEND": "openai", "OPENAI_API_KEY": "sk-wanted"}, None), tmp_path
-    )
+    for name in (runtime.RUN_DIR_ENV, runtime.SERVICES_ENV):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config({"LLM_BACKEND": "openai", "OPENAI_API_KEY": "sk-wanted"}, None)
+    runtime.stop_services(runtime.Started(), runtime.prepare(config, tmp_path))
     assert os.environ["OPENAI_API_KEY"] == "sk-wanted"
 
 
@@ -118,9 +132,8 @@ def test_a_worker_finds_services_started_after_it_was_spawned(
     fakes: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runtime.start_services(load_config({}, None), {runtime.HONEYHIVE}, runtime.Started(), tmp_path)
-    for name in PUBLISHED:  # the worker's environment, copied before the start
+    for name in runtime.PUBLISHED:  # the worker's environment, copied before the start
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv(runtime.RUN_DIR_ENV, str(tmp_path))
     found = runtime.endpoints(load_config({}, None))
     assert found.hh_url == "http://127.0.0.1:9/hh" and found.llm_url is None
 
@@ -130,7 +143,7 @@ def test_without_the_emulator_the_endpoints_say_how_to_run(
 ) -> None:
     for name in PUBLISHED:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv(runtime.RUN_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(runtime.SERVICES_ENV, str(tmp_path / "missing.json"))
     with pytest.raises(RuntimeError, match="emulator is not running"):
         runtime.endpoints(load_config({}, None))
 

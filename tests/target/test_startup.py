@@ -101,6 +101,7 @@ def test_a_run_from_another_folder_starts_only_what_its_scenario_needs(
     assert "model server" not in started[0]
     run_dir = project_copy / "reports" / "run"
     assert (run_dir / "honeyhive.log").is_file() and not (run_dir / "llm.log").exists()
+    assert not [p for p in run_dir.rglob("*.json")], "tokens and keys stay out of reports/"
     assert any(line.startswith("passed ") and "no project" in line for line in lines)
     assert "sk-exported-in-the-shell-0000" not in ran.output
     assert list(elsewhere.iterdir()) == []
