@@ -52,11 +52,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         title = f"{scenario.feature.name}: {scenario.name}"
         item.user_properties.append((TITLE, title))
         if item.get_closest_marker("known_defect"):
-            issues = [
-                str(m.kwargs["name"])
-                for m in item.iter_markers("allure_link")
-                if m.kwargs.get("link_type") == "issue" and m.kwargs.get("name")
-            ]
+            tags = sorted(scenario.tags | scenario.feature.tags)
+            issues = [tag.removeprefix("issue:") for tag in tags if tag.startswith("issue:")]
             item.user_properties.append((DEFECT, issues[0] if issues else title))
 
 
