@@ -67,7 +67,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not runs_features(config):
         return  # xdist workers use what the controller checked and started
     try:
-        target = preflight.check(load_config())
+        target = load_config()
+        if not config.option.collectonly:  # collecting sends nothing anywhere: no need to ask
+            target = preflight.check(target)
     except ConfigError as exc:
         raise pytest.UsageError(redact(str(exc))) from None
     exchange = runtime.prepare(target, runtime.RUN_DIR)
@@ -153,9 +155,11 @@ def _needs_file(exchange: Path, worker: str) -> Path:
 
 
 def target_lines(target: Config, config: pytest.Config) -> list[str]:
+    checked = not config.option.collectonly
     if target.hh_target == "remote":
         second = "HH_API_KEY_2 accepted" if target.hh_second_api_key else "no HH_API_KEY_2"
-        hh = f"remote, {target.hh_api_url} (HH_API_KEY accepted; {second})"
+        state = f"HH_API_KEY accepted; {second}" if checked else "not checked: --collect-only"
+        hh = f"remote, {target.hh_api_url} ({state})"
     else:
         hh = "local, the embedded emulator on 127.0.0.1 (started if a selected scenario needs it)"
     if target.llm_target == "local":
@@ -164,10 +168,10 @@ def target_lines(target: Config, config: pytest.Config) -> list[str]:
             f"calls the model; scenarios ask for {target.model!r})"
         )
     else:
-        model = (
-            f"{target.llm_target}, {target.llm_url}: {target.answering_model} "
-            "(OPENAI_API_KEY accepted, model listed)"
+        state = (
+            "OPENAI_API_KEY accepted, model listed" if checked else "not checked: --collect-only"
         )
+        model = f"{target.llm_target}, {target.llm_url}: {target.answering_model} ({state})"
     results = config.getoption("--alluredir", None)
     where = (
         f"Allure results in {_short(Path(config.invocation_params.dir, results))}"

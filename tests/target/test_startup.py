@@ -152,3 +152,16 @@ def test_a_remote_run_reports_the_scenarios_it_cannot_run_as_skipped(
     assert "needs the embedded emulator's control plane" in reasons
     assert "set HH_API_KEY_2 to an API key of another project" in reasons
     assert "3 scenarios: 1 passed, 2 skipped" in ran.stdout
+
+
+def test_collecting_checks_the_configuration_but_asks_no_target(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """`--collect-only` sends nothing anywhere, so it needs no answer, only a sane setting."""
+    dead = {"HH_API_URL": f"http://127.0.0.1:{free_port()}", "HH_API_KEY": "hh_some_key_1234"}
+    ran = run_pytest([str(project_copy / "features"), "--co", "-q"], cwd=tmp_path, env=dead)
+    assert ran.returncode == 0, ran.output
+    assert "(not checked: --collect-only)" in ran.stdout and "started:" not in ran.stdout
+    typo = {**dead, "HH_API_URL": "htp://127.0.0.1:9"}
+    ran = run_pytest([str(project_copy / "features"), "--co", "-q"], cwd=tmp_path, env=typo)
+    one_message(ran, "HH_API_URL='htp://127.0.0.1:9' (from environment) does not start with")
