@@ -99,6 +99,10 @@ def prepare(config: Config, run_dir: Path = RUN_DIR) -> Path:
     if config.llm_target == "local":
         os.environ.pop("OPENAI_API_KEY", None)
         os.environ.pop("OPENAI_BASE_URL", None)
+    if config.hh_api_url:
+        # an SDK object built without `server_url` (inside the SDK) reads HH_API_URL: it gets the
+        # checked URL, even when the setting came from .env, never the SDK's production default
+        os.environ["HH_API_URL"] = config.hh_api_url
     return exchange
 
 

@@ -117,6 +117,16 @@ def test_prepare_clears_a_shell_openai_key_in_local_mode(
     assert not exchange.exists()
 
 
+def test_prepare_exports_the_checked_honeyhive_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (runtime.RUN_DIR_ENV, runtime.SERVICES_ENV, "HH_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config({"HH_API_KEY": "hh_k", "HH_API_URL": "HTTPS://hh.example/"}, None)
+    runtime.stop_services(runtime.Started(), runtime.prepare(config, tmp_path))
+    assert os.environ["HH_API_URL"] == "https://hh.example"
+
+
 def test_prepare_keeps_the_key_when_the_configuration_asks_for_openai(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
