@@ -16,6 +16,8 @@ import httpx
 from support.readback.polling import wait_for
 
 LISTENING = "listening on "
+# `python -m emulator...` and `-m support.app...` resolve from the project, wherever pytest started
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class ServiceError(RuntimeError):
@@ -42,6 +44,7 @@ class Service:
             stderr=log,
             text=True,
             env={**os.environ, **self.env},
+            cwd=PROJECT_ROOT,
             start_new_session=True,
         )
         log.close()

@@ -14,7 +14,8 @@ import pytest
 
 from support.report.evidence import attach_text
 from support.services import tail
-from support.target.config import load_config
+from support.target.needs import scenario_of, skip_reason
+from support.target.plugin import run_config
 from support.target.runtime import service_logs
 
 _LABEL_TAG = re.compile(r"^(epic|feature|story|severity|owner|issue):(.+)$")
@@ -36,7 +37,6 @@ KNOWN_DEFECT = "known_defect"
 ISSUE_URL = os.environ.get(
     "ACCEPTANCE_ISSUE_URL", (FEATURES.parent / "docs" / "findings.md").as_uri() + "#{}"
 )
-EMULATOR_ONLY = "emulator_only"
 
 
 def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
@@ -60,12 +60,22 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
     return True
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker(EMULATOR_ONLY) and load_config().hh_target != "local":
-        pytest.skip(
-            "needs the embedded emulator's control plane (faults, export counts); "
-            "this run targets a real HoneyHive"
-        )
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every scenario's result carries its target (`local` or `remote`): trends kept apart."""
+    scenarios = [item for item in items if scenario_of(item) is not None]
+    if scenarios:
+        target = run_config(config).hh_target
+        for item in scenarios:
+            item.add_marker(pytest.mark.allure_label(target, label_type="target"))
+
+
+@pytest.hookimpl(trylast=True)  # after allure-pytest-bdd has opened the scenario's result
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
+    """A scenario the target cannot serve skips here, at the start of its call, so the report
+    lists it with the reason (a skip during setup comes before the result exists)."""
+    reason = skip_reason(request.node, run_config(request.config))
+    if reason:
+        pytest.skip(reason)
 
 
 def pytest_bdd_step_error(**_: Any) -> None:

@@ -4,6 +4,7 @@ its database across restarts, like a real service behind a fixed address."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 from pathlib import Path
@@ -13,6 +14,8 @@ from support.ids import unique
 from support.report.redaction import register_secrets
 from support.services import Service, honeyhive_emulator
 from support.target.projects import Project
+
+TENANTS_ENV = "HH_EMULATOR_TENANTS"
 
 
 class PrivateBackend:
@@ -44,8 +47,10 @@ class PrivateBackend:
             str(self.port),
             name="honeyhive",
         )
+        # the tenant exists from the first request on: an app retrying its exports while the
+        # backend comes up would otherwise be refused (401) in the moment before registration
+        self.service.env[TENANTS_ENV] = json.dumps({self.project.api_key: self.project.name})
         self.service.start()
-        HoneyHiveControl(self.url, self.token).add_tenant(self.project.api_key, self.project.name)
 
     def kill(self) -> None:
         if self.service is not None:

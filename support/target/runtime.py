@@ -1,27 +1,45 @@
-"""The run's services: started once by the pytest controller (also under xdist), published to
-workers through environment variables, stopped at the end."""
+"""The run's local services: started by the pytest controller once collection says which ones the
+selected scenarios need (the HoneyHive emulator, the model server, both or none), published to
+xdist workers, stopped at the end.
+
+Publication: the URLs, tokens and keys go into this process's environment (app code that builds
+`openai.OpenAI()` with no arguments reaches the local model) and into a services file in a private
+temporary folder (named by ACCEPTANCE_SERVICES_FILE, removed at the end; never under `reports/`,
+which is scanned for secrets), which workers read on first use: under xdist the services start
+after the workers did. Everything else a run writes goes under the project's `reports/run/` (or
+`ACCEPTANCE_RUN_DIR`), wherever pytest was started.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
+import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 from support.control import HoneyHiveControl
 from support.report.redaction import register_secrets
 from support.services import Service, honeyhive_emulator, llm_server
-from support.target.config import Config
+from support.target.config import PROJECT_ROOT, Config
 
-RUN_DIR = Path("reports/run")
+RUN_DIR_ENV = "ACCEPTANCE_RUN_DIR"
+SERVICES_ENV = "ACCEPTANCE_SERVICES_FILE"
+RUN_DIR = Path(os.environ.get(RUN_DIR_ENV) or PROJECT_ROOT / "reports" / "run").resolve()
 HH_URL, HH_TOKEN = "ACCEPTANCE_HH_URL", "ACCEPTANCE_HH_CONTROL_TOKEN"
 LLM_URL, LLM_TOKEN, LLM_KEY = (
     "ACCEPTANCE_LLM_URL",
     "ACCEPTANCE_LLM_CONTROL_TOKEN",
     "ACCEPTANCE_LLM_KEY",
 )
+PUBLISHED = (HH_URL, HH_TOKEN, LLM_URL, LLM_TOKEN, LLM_KEY)
+HONEYHIVE, MODEL = "honeyhive emulator", "model server"  # the local services, by what they are
 
 
 @dataclass(frozen=True)
@@ -45,50 +63,132 @@ class Endpoints:
         return 1.5 if self.local_backend else 6.0
 
 
-def start_services(config: Config, run_dir: Path = RUN_DIR) -> list[Service]:
-    """Start what the target needs on loopback; publish URLs and tokens for workers."""
+@dataclass
+class Started:
+    """The local services of a run, by name (HONEYHIVE, MODEL)."""
+
+    services: dict[str, Service] = field(default_factory=dict)
+    served_model: str | None = None
+
+    def urls(self) -> dict[str, str]:
+        return {name: service.url for name, service in self.services.items()}
+
+
+def local_services(config: Config) -> set[str]:
+    """The local services this configuration can use at all."""
+    wanted = set()
+    if config.hh_target == "local":
+        wanted.add(HONEYHIVE)
+    if config.llm_target == "local":
+        wanted.add(MODEL)
+    return wanted
+
+
+def prepare(config: Config, run_dir: Path = RUN_DIR) -> Path:
+    """A fresh run folder, a private exchange folder for the workers (returned), and an
+    environment in which nothing points anywhere unintended: no service of an earlier run, and
+    in local model mode no OpenAI key or URL from the shell."""
     if run_dir.exists():
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True)
-    hh_token, llm_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-    llm_key = f"sk-local-{secrets.token_hex(16)}"
-    wanted: dict[str, tuple[Service, float]] = {}
-    if config.hh_target == "local":
-        wanted[HH_URL] = (honeyhive_emulator(run_dir, run_dir / "honeyhive.db", hh_token), 60.0)
+    os.environ[RUN_DIR_ENV] = str(run_dir)
+    exchange = Path(tempfile.mkdtemp(prefix="acceptance-run-"))  # mode 0700
+    os.environ[SERVICES_ENV] = str(exchange / "services.json")
+    for name in PUBLISHED:
+        os.environ.pop(name, None)
     if config.llm_target == "local":
-        wanted[LLM_URL] = (llm_server(run_dir, llm_token, llm_key), 120.0)
+        os.environ.pop("OPENAI_API_KEY", None)
+        os.environ.pop("OPENAI_BASE_URL", None)
+    if config.hh_api_url:
+        # an SDK object built without `server_url` (inside the SDK) reads HH_API_URL: it gets the
+        # checked URL, even when the setting came from .env, never the SDK's production default
+        os.environ["HH_API_URL"] = config.hh_api_url
+    return exchange
+
+
+def start_services(
+    config: Config, needed: Iterable[str], started: Started, run_dir: Path = RUN_DIR
+) -> None:
+    """Start what `needed` names, the target uses and is not running yet; publish it."""
+    wanted: dict[str, tuple[Service, float]] = {}
+    tokens: dict[str, str] = {}
+    todo = (set(needed) & local_services(config)) - set(started.services)
+    if HONEYHIVE in todo:
+        tokens[HH_TOKEN] = secrets.token_urlsafe(24)
+        service = honeyhive_emulator(run_dir, run_dir / "honeyhive.db", tokens[HH_TOKEN])
+        wanted[HONEYHIVE] = (service, 60.0)
+    if MODEL in todo:
+        tokens[LLM_TOKEN] = secrets.token_urlsafe(24)
+        tokens[LLM_KEY] = f"sk-local-{secrets.token_hex(16)}"
+        wanted[MODEL] = (llm_server(run_dir, tokens[LLM_TOKEN], tokens[LLM_KEY]), 120.0)
+    if not wanted:
+        return
+    register_secrets(tokens.values())
     # both boot at once (each is a Python process importing its stack: ~1 s each on 2 cores)
-    with ThreadPoolExecutor(max(1, len(wanted))) as pool:
+    with ThreadPoolExecutor(len(wanted)) as pool:
         booting = {name: pool.submit(svc.start, timeout) for name, (svc, timeout) in wanted.items()}
         failures = [e for f in booting.values() if (e := f.exception()) is not None]
-    started = [svc for svc, _ in wanted.values()]
     if failures:
-        stop_services(started)
+        for service, _ in wanted.values():
+            service.stop()
         raise failures[0]
-    if HH_URL in booting:
-        os.environ[HH_URL], os.environ[HH_TOKEN] = booting[HH_URL].result(), hh_token
-    if LLM_URL in booting:
-        os.environ[LLM_URL], os.environ[LLM_TOKEN], os.environ[LLM_KEY] = (
-            booting[LLM_URL].result(),
-            llm_token,
-            llm_key,
-        )
+    started.services.update({name: service for name, (service, _) in wanted.items()})
+    published = dict(tokens)
+    if HONEYHIVE in wanted:
+        published[HH_URL] = wanted[HONEYHIVE][0].url
+    if MODEL in wanted:
+        published[LLM_URL] = url = wanted[MODEL][0].url
         # app code that builds `openai.OpenAI()` with no arguments reaches the local model,
         # and a real OPENAI_API_KEY in the environment is never sent anywhere
-        os.environ["OPENAI_BASE_URL"] = f"{os.environ[LLM_URL]}/v1"
-        os.environ["OPENAI_API_KEY"] = llm_key
-    register_secrets(os.environ.get(k) for k in (HH_TOKEN, LLM_TOKEN, LLM_KEY))
-    return started
+        published["OPENAI_BASE_URL"] = f"{url}/v1"
+        published["OPENAI_API_KEY"] = tokens[LLM_KEY]
+        started.served_model = served_model(url)
+    publish(published)
 
 
-def stop_services(services: list[Service]) -> None:
-    for service in reversed(services):
+def served_model(url: str) -> str:
+    """The model the local server actually runs (its health probe names it)."""
+    try:
+        model = httpx.get(f"{url}/_control/health", timeout=5.0).json().get("model")
+    except (httpx.HTTPError, ValueError, AttributeError):
+        model = None
+    return model if isinstance(model, str) and model else "unknown (the server did not say)"
+
+
+def publish(values: dict[str, str]) -> None:
+    """Into this process's environment and the services file (for workers), if there is one."""
+    os.environ.update(values)
+    if not os.environ.get(SERVICES_ENV):
+        return
+    path = Path(os.environ[SERVICES_ENV])
+    known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    known.update(values)
+    scratch = path.with_suffix(".tmp")
+    scratch.touch(mode=0o600)
+    scratch.write_text(json.dumps(known), encoding="utf-8")
+    scratch.replace(path)
+
+
+def read_published() -> None:
+    """A worker's view of what the controller started after the worker itself was spawned."""
+    name = os.environ.get(SERVICES_ENV)
+    if name and Path(name).is_file():
+        for key, value in json.loads(Path(name).read_text(encoding="utf-8")).items():
+            os.environ.setdefault(key, value)
+
+
+def stop_services(started: Started, exchange: Path | None = None) -> None:
+    for service in reversed(list(started.services.values())):
         service.stop()
+    if exchange is not None:
+        shutil.rmtree(exchange, ignore_errors=True)
 
 
 def endpoints(config: Config) -> Endpoints:
     """What this process talks to (a worker reads what the controller published)."""
     env = os.environ
+    if not (env.get(HH_URL) and env.get(LLM_URL)):
+        read_published()
     register_secrets(env.get(k) for k in (HH_TOKEN, LLM_TOKEN, LLM_KEY))
     if config.hh_target == "remote":
         assert config.hh_api_url is not None
@@ -97,10 +197,10 @@ def endpoints(config: Config) -> Endpoints:
         if not env.get(HH_URL):
             raise RuntimeError(
                 "the embedded HoneyHive emulator is not running: run the features through "
-                "pytest from the project root (conftest.py starts it), e.g. `make acceptance`"
+                "pytest (the suite's conftest.py starts it), e.g. `make acceptance`"
             )
         hh_url, hh_control = env[HH_URL], HoneyHiveControl(env[HH_URL], env[HH_TOKEN])
-    llm_url = env.get(LLM_URL) if config.llm_target == "local" else config.openai_base_url
+    llm_url = env.get(LLM_URL) if config.llm_target == "local" else config.llm_url
     return Endpoints(
         hh_url=hh_url,
         llm_url=f"{llm_url}/v1" if config.llm_target == "local" and llm_url else llm_url,
