@@ -13,6 +13,8 @@ SDK ?=
 SDK_PYTHON = $(BIN)/python -m tools.sdk build "$${SDK:-}"
 # names the SDK in the report header, on every Allure result and in junit properties
 SDK_PLUGIN := -p support.report.sdk_identity
+# the features need neither the fuzzers' pytest plugins nor their start-up (~2 CPU-s a run)
+FEATURE_ARGS := -p no:schemathesis -p no:hypothesispytest
 # the specs reach the shell through the environment (make exports command-line variables), so
 # a spec is never re-parsed as shell words
 export SDK CANDIDATE BASELINE
@@ -45,7 +47,8 @@ $(CHROMIUM):
 acceptance: deps
 	py=$$($(SDK_PYTHON)) || exit 2; \
 	rm -rf $(RESULTS) && mkdir -p $(RESULTS); \
-	status=0; $$py -m pytest features/ $(SDK_PLUGIN) --alluredir=$(RESULTS) $(PYTEST_ARGS) || status=$$?; \
+	status=0; $$py -m pytest features/ $(SDK_PLUGIN) $(FEATURE_ARGS) --alluredir=$(RESULTS) \
+	  --progress --report-path=$(REPORT)/index.html $(PYTEST_ARGS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status:-1}; \
 	$(BIN)/python -m tools.secret_scan reports || status=1; \
 	exit $$status

@@ -4,14 +4,15 @@ phrases of its domain; a Gherkin syntax error names the file and line."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 from support.gherkin.vocabulary import suggest
+from tests.report.allure_run import child_environment
 from tools import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "HH_API_KEY": "", "HH_API_URL": ""},
+        env=child_environment({"ACCEPTANCE_RUN_DIR": tempfile.mkdtemp(prefix="catalogue-")}),
         capture_output=True,
         text=True,
         timeout=300,

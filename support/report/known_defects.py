@@ -125,7 +125,9 @@ def pytest_runtest_makereport(
     error = call.excinfo.value if call.excinfo else None
     if report.failed and error is not None and _plain(error):
         # a step written in a way that cannot work: its sentence, not a traceback
-        report.longrepr = f"{type(error).__name__}: {error}"
+        failed = item.stash.get(FAILED_STEP, None)
+        where = f"{failed.keyword.capitalize()} {failed.text}\n  " if failed else ""
+        report.longrepr = f"{where}{type(error).__name__}: {error}"
     finding = finding_of(item)
     if finding is None:
         return

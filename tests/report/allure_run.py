@@ -1,8 +1,9 @@
 """Real Allure results and a real single-file report, made in temporary folders.
 
-`run_features` runs a few real scenarios in a subprocess, on the embedded default, from a
-temporary working directory: the run's servers write their logs and database there, so a run of
-these tests never wipes `reports/run/` under an acceptance run going on in the same checkout.
+`run_features` runs a few real scenarios in a subprocess, on the embedded default, with its run
+folder (`ACCEPTANCE_RUN_DIR`) in a temporary working directory: the run's servers write their
+logs and database there, so a run of these tests never wipes the checkout's `reports/run/` under
+an acceptance run going on beside it.
 `generate` renders with the project's own `allurerc.mjs` through a temporary config that only
 moves the output and the history file, so the real `reports/history/history.jsonl` is untouched.
 """
@@ -33,7 +34,10 @@ _EMBEDDED_DEFAULT = {
     "LLM_BACKEND": "local",
 }
 # inherited from a parent run (features run or xdist worker), they would confuse the child run
-_NOT_INHERITED = re.compile(r"^(ACCEPTANCE_(HH|LLM)_|PYTEST_XDIST_|PYTEST_CURRENT_TEST$)")
+_NOT_INHERITED = re.compile(
+    r"^(ACCEPTANCE_(HH|LLM)_|ACCEPTANCE_RUN_DIR$|ACCEPTANCE_SERVICES_FILE$|PYTEST_XDIST_|"
+    r"PYTEST_CURRENT_TEST$)"
+)
 
 
 def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -54,14 +58,15 @@ def run_pytest(
     extra_env: Mapping[str, str] | None = None,
     config: Path = ROOT / "pyproject.toml",
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m pytest <args>` with the project's configuration (or `config`), from `cwd`."""
+    """`python -m pytest <args>` with the project's configuration (or `config`), from `cwd`,
+    the run folder inside `cwd`."""
     command = [sys.executable, "-m", "pytest", "-c", str(config), "--rootdir", str(config.parent)]
     command += args
     cwd.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
         command,
         cwd=cwd,
-        env=child_environment(extra_env),
+        env=child_environment({"ACCEPTANCE_RUN_DIR": str(cwd / "run"), **(extra_env or {})}),
         capture_output=True,
         text=True,
         timeout=timeout,

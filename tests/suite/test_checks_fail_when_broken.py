@@ -5,28 +5,25 @@ that cannot delete sessions)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.report.allure_run import run_pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(feature: str, scenario: str, broken: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable, "-m", "pytest", f"features/{feature}.feature", "-k", scenario,
-            "-p", "tests.suite.crash_plugin", "-q", "--no-header",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "ACCEPTANCE_BREAK": broken, "HH_API_KEY": "", "HH_API_URL": ""},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )  # fmt: skip
+    """The scenario on the embedded default with one behaviour broken, in a run folder of its
+    own."""
+    path = str(ROOT / "features" / f"{feature}.feature")
+    args = [path, "-k", scenario, "-p", "tests.suite.crash_plugin", "-q", "--no-header"]
+    return run_pytest(
+        args, cwd=Path(tempfile.mkdtemp(prefix="broken-")), extra_env={"ACCEPTANCE_BREAK": broken}
+    )
 
 
 @pytest.mark.parametrize(

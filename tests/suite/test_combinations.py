@@ -3,24 +3,15 @@ plain sentence saying which kind of When it needs — never a traceback or a Key
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.report.allure_run import run_pytest
+
 PROBES = Path(__file__).resolve().parent / "probes" / "wrong_combinations.feature"
 
 
-def test_each_impossible_combination_says_what_it_needs() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(PROBES), "-q", "--no-header", "-rf", "-n", "2"],
-        cwd=ROOT,
-        env={**os.environ, "HH_API_KEY": "", "HH_API_URL": ""},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_each_impossible_combination_says_what_it_needs(tmp_path: Path) -> None:
+    result = run_pytest([str(PROBES), "-q", "--no-header", "-rf"], cwd=tmp_path, timeout=600)
     out = result.stdout
     assert result.returncode == 1 and "4 failed" in out, out[-4000:]
     for says in (

@@ -6,12 +6,13 @@ that no longer fails turns the run red, saying which tag to remove. Each case is
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.report.allure_run import run_pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = "HH_SESSION_NAME"
@@ -19,26 +20,10 @@ FLUSH = "flush and refused and exports"
 
 
 def run(scenario: str = SCENARIO, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features/sdk_findings.feature",
-            "-k",
-            scenario,
-            "-p",
-            "tests.suite.crash_plugin",
-            "-q",
-            "-rxX",
-            "--no-header",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env, "HH_API_KEY": "", "HH_API_URL": ""},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The scenario on the embedded default, in a run folder of its own."""
+    feature = str(ROOT / "features" / "sdk_findings.feature")
+    args = [feature, "-k", scenario, "-p", "tests.suite.crash_plugin", "-q", "-rxX", "--no-header"]
+    return run_pytest(args, cwd=Path(tempfile.mkdtemp(prefix="known-defect-")), extra_env=env)
 
 
 def test_the_findings_own_failure_is_a_reproduced_known_defect() -> None:
