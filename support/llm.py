@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import openai
 
+from emulator.llm.control_client import ModelControl
+
 from .config import Config
-from .control import ModelControl
 from .redaction import register_secrets
 from .runtime import Endpoints
 

@@ -8,11 +8,13 @@ import secrets
 import socket
 from pathlib import Path
 
-from .control import HoneyHiveControl
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.process import Service
+
 from .ids import unique
 from .projects import Project
 from .redaction import register_secrets
-from .services import Service, honeyhive_emulator
 
 
 class PrivateBackend:

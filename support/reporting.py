@@ -12,10 +12,11 @@ from typing import Any
 import allure
 import pytest
 
+from emulator.process import tail
+
 from .config import load_config
 from .evidence import attach_text
 from .runtime import service_logs
-from .services import tail
 
 _LABEL_TAG = re.compile(r"^(epic|feature|story|severity|owner|issue):(.+)$")
 _SEVERITIES = {"blocker", "critical", "normal", "minor", "trivial"}

@@ -10,10 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.llm.launcher import llm_server
+from emulator.process import Service
+
 from .config import Config
-from .control import HoneyHiveControl
 from .redaction import register_secrets
-from .services import Service, honeyhive_emulator, llm_server
 
 RUN_DIR = Path("reports/run")
 HH_URL, HH_TOKEN = "ACCEPTANCE_HH_URL", "ACCEPTANCE_HH_CONTROL_TOKEN"

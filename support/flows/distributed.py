@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from emulator.process import Service
+
 from ..app import storefront, worker_service
 from ..app.storefront import CallStyle
 from ..app.worker_service import WorkerConfig
@@ -24,7 +26,6 @@ from ..polling import wait_for
 from ..projects import Project
 from ..runs import Run, Tracers, traced
 from ..runtime import RUN_DIR
-from ..services import Service
 from ..sessions import delete_session
 from ..stored import Stored, value
 from ..teardown import Teardown

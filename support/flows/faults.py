@@ -8,9 +8,10 @@ from typing import Any
 
 from honeyhive import HoneyHiveTracer
 
+from emulator.honeyhive.control_client import HoneyHiveControl
+
 from ..app.assistant import STEPS, Assistant
 from ..app.documents import DocumentStore
-from ..control import HoneyHiveControl
 from ..ids import unique
 from ..llm import ModelTarget, openai_client
 from ..private_backend import PrivateBackend

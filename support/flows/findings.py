@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from honeyhive import HoneyHiveTracer
 
-from ..control import HoneyHiveControl
+from emulator.honeyhive.control_client import HoneyHiveControl
+
 from ..ids import unique
 from ..projects import Project
 from ..runs import Run, Tracers, traced
