@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from emulator.process import Service
 from support import polling
-from support.services import Service
 
 DIR_ENV = "BENCH_SUITE_TIMING_DIR"
 _IMPORTED = time.time()
