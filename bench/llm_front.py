@@ -121,7 +121,7 @@ def measure(runs: int, max_tokens: int) -> Measured:
         key = control.new_key()
         targets = {
             "bare llama.cpp": openai.OpenAI(
-                base_url=f"{info['backend_url']}/v1", api_key=info["backend_api_key"]
+                base_url=f"{info['llama_url']}/v1", api_key=info["llama_api_key"]
             ),
             "front": openai.OpenAI(base_url=running.openai_base_url, api_key=key),
         }

@@ -22,13 +22,13 @@ import uvicorn
 
 from emulator.llm.access_log import HideDeliberateCuts
 from emulator.llm.app import create_app
-from emulator.llm.backend import BackendError, LlamaBackend
+from emulator.llm.llama.server import LlamaError, LlamaServer
 from emulator.llm.settings import (
     DEFAULT_CHAT_MODELS,
     DEFAULT_EMBEDDING_MODELS,
     ENV_API_KEYS,
     ENV_CONTROL_TOKEN,
-    BackendSettings,
+    LlamaSettings,
     Settings,
 )
 
@@ -79,7 +79,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--parallel", type=int, default=4, help="requests decoded at once")
     parser.add_argument("--threads", type=int, default=-1, help="CPU threads (-1: automatic)")
     parser.add_argument(
-        "--backend-verbosity", type=int, default=1, help="llama.cpp log level (1: errors)"
+        "--llama-verbosity", type=int, default=1, help="llama.cpp log level (1: errors)"
     )
     args = parser.parse_args(argv)
     if not _is_loopback(args.host):
@@ -163,11 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         chat_models=args.models,
         embedding_models=args.embedding_models,
         default_max_tokens=max(args.default_max_tokens, 0),
-        backend=BackendSettings(
+        llama=LlamaSettings(
             parallel=args.parallel,
             context_window=args.context_window,
             threads=args.threads,
-            verbosity=args.backend_verbosity,
+            verbosity=args.llama_verbosity,
         ),
     )
 
@@ -176,10 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    backend = LlamaBackend(settings.backend)
+    llama = LlamaServer(settings.llama)
     try:
-        info = backend.start()
-    except BackendError as exc:
+        info = llama.start()
+    except LlamaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sock.close()
         return 1
@@ -207,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _AnnouncingServer(config, announce).run(sockets=[sock])
     finally:
-        backend.stop()
+        llama.stop()
         sock.close()
     return 0
 

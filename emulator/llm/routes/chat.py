@@ -10,10 +10,10 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from emulator.llm.app_state import AppState, app_state
 from emulator.llm.errors import OpenAIError, model_not_found, not_a_chat_model
-from emulator.llm.gate import Call, open_call, read_json
 from emulator.llm.replies import Delta, Prepared, chunk_for, usage_chunk
-from emulator.llm.services import Services, services
+from emulator.llm.routes.gate import Call, open_call, read_json
 from emulator.llm.sse import DONE, StreamCut, event
 from emulator.llm.validation import parse_chat_request
 
@@ -24,7 +24,7 @@ SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 @router.post("/v1/chat/completions")
 async def chat_completions(request: Request) -> Response:
-    svc = services(request)
+    svc = app_state(request)
     call = await open_call(request, svc.control)
     try:
         body = await read_json(request, call)
@@ -57,7 +57,7 @@ async def chat_completions(request: Request) -> Response:
     )
 
 
-def _check_model(svc: Services, model: str) -> None:
+def _check_model(svc: AppState, model: str) -> None:
     if model in svc.settings.chat_models:
         return
     if model in svc.settings.embedding_models:

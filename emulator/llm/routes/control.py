@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emulator.llm.auth import require_control_token
-from emulator.llm.control import Cut, Fault, Latency, Script, ToolCallScript
+from emulator.llm.app_state import AppState, app_state
+from emulator.llm.control_state import Cut, Fault, Latency, Script, ToolCallScript
 from emulator.llm.errors import OpenAIError, invalid_param
-from emulator.llm.services import Services, services
+from emulator.llm.routes.auth import require_control_token
 from emulator.llm.settings import NATIVE_MODEL_NAME
 from emulator.llm.validation import parse_json_object
 
@@ -78,8 +78,8 @@ async def _body(request: Request, model: type[B]) -> B:
         raise invalid_param(param, f"Invalid control request: {param}: {first['msg']}") from None
 
 
-def _guard(request: Request) -> Services:
-    svc = services(request)
+def _guard(request: Request) -> AppState:
+    svc = app_state(request)
     require_control_token(request, svc.settings.control_token)
     return svc
 
@@ -88,15 +88,15 @@ def _ok(status: int = 200, **fields: Any) -> JSONResponse:
     return JSONResponse({"ok": True, **fields}, status_code=status)
 
 
-def _known(svc: Services, key: str) -> None:
+def _known(svc: AppState, key: str) -> None:
     if not svc.control.is_registered(key):
         raise invalid_param("api_key", "Unknown api_key: register it with /_control/keys first.")
 
 
 @router.get("/health")
 async def health(request: Request) -> Response:
-    svc = services(request)
-    if await svc.backend.healthy():
+    svc = app_state(request)
+    if await svc.llama.healthy():
         return JSONResponse({"status": "ok", "model": NATIVE_MODEL_NAME})
     return JSONResponse({"status": "unavailable", "model": NATIVE_MODEL_NAME}, status_code=503)
 
@@ -105,17 +105,17 @@ async def health(request: Request) -> Response:
 async def info(request: Request) -> Response:
     """Where the wrapped llama.cpp server answers (for the benchmark) and the limits."""
     svc = _guard(request)
-    backend = svc.backend.info
+    llama = svc.llama.info
     return JSONResponse(
         {
             "model": NATIVE_MODEL_NAME,
-            "model_path": str(backend.model_path),
-            "load_seconds": round(backend.load_seconds, 3),
-            "backend_url": backend.base_url,
-            "backend_api_key": backend.api_key,
-            "context_window": svc.backend.context_window,
-            "embedding_max_tokens": backend.embedding_batch,
-            "embedding_dimensions": svc.backend.n_embd,
+            "model_path": str(llama.model_path),
+            "load_seconds": round(llama.load_seconds, 3),
+            "llama_url": llama.base_url,
+            "llama_api_key": llama.api_key,
+            "context_window": svc.llama.context_window,
+            "embedding_max_tokens": llama.embedding_batch,
+            "embedding_dimensions": svc.llama.n_embd,
             "chat_models": list(svc.settings.chat_models),
             "embedding_models": list(svc.settings.embedding_models),
         }

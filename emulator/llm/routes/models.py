@@ -7,9 +7,9 @@ from openai.types import Model
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulator.llm.app_state import AppState, app_state
 from emulator.llm.errors import OpenAIError, model_not_found
-from emulator.llm.gate import open_call
-from emulator.llm.services import Services, services
+from emulator.llm.routes.gate import open_call
 
 router = APIRouter()
 
@@ -17,14 +17,14 @@ router = APIRouter()
 CREATED = 1_700_000_000
 
 
-def _models(svc: Services) -> list[Model]:
+def _models(svc: AppState) -> list[Model]:
     names = dict.fromkeys([*svc.settings.chat_models, *svc.settings.embedding_models])
     return [Model(id=name, created=CREATED, object="model", owned_by="system") for name in names]
 
 
 @router.get("/v1/models")
 async def list_models(request: Request) -> Response:
-    svc = services(request)
+    svc = app_state(request)
     call = await open_call(request, svc.control, faults=False)
     call.record(200)
     data = [m.model_dump(mode="json", exclude_none=True) for m in _models(svc)]
@@ -33,7 +33,7 @@ async def list_models(request: Request) -> Response:
 
 @router.get("/v1/models/{model:path}")
 async def retrieve_model(model: str, request: Request) -> Response:
-    svc = services(request)
+    svc = app_state(request)
     call = await open_call(request, svc.control, faults=False)
     call.model = model
     for known in _models(svc):
