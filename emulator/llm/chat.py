@@ -24,11 +24,10 @@ from emulator.llm.replies import (
     finish_reason,
     logprobs_from,
 )
+from emulator.llm.requests.chat import ChatRequest
 from emulator.llm.scripted import scripted_choices, scripted_deltas, scripted_reply
 from emulator.llm.sse import merge, prime_all
-from emulator.llm.tool_replies import tool_choice, tool_deltas
-from emulator.llm.tools import read_reply
-from emulator.llm.validation import ChatRequest
+from emulator.llm.tools.reply import read_reply, tool_choice, tool_deltas
 
 JSON = dict[str, Any]
 

@@ -17,7 +17,7 @@ from openai.types.chat.chat_completion_token_logprob import ChatCompletionTokenL
 from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
 
 from emulator.llm.control_state import Script
-from emulator.llm.validation import ChatRequest
+from emulator.llm.requests.chat import ChatRequest
 
 FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
 

@@ -11,8 +11,8 @@ from starlette.requests import Request
 
 from emulator.llm.control_state import ControlState, RequestRecord
 from emulator.llm.errors import OpenAIError, injected
+from emulator.llm.requests.body import JSON, parse_json_object, peek_model
 from emulator.llm.routes.auth import bearer_key, require_api_key
-from emulator.llm.validation import JSON, parse_json_object, peek_model
 
 
 @dataclass
