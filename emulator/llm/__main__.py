@@ -118,6 +118,17 @@ def _url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def no_key_notice(api_keys: frozenset[str]) -> str | None:
+    """What the log says at start when no API key is accepted yet (None when one is)."""
+    if api_keys:
+        return None
+    return (
+        "no API key is accepted yet: every /v1 request gets 401 until one is added with "
+        f"--api-key KEY (repeatable), ${ENV_API_KEYS} (comma-separated) or "
+        'POST /_control/keys {"api_key": KEY}'
+    )
+
+
 def _configure_logging(log_file: Path | None) -> None:
     handler: logging.Handler
     if log_file is not None:
@@ -170,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             verbosity=args.llama_verbosity,
         ),
     )
+
+    if notice := no_key_notice(settings.api_keys):
+        LOGGER.warning(notice)
 
     try:
         sock = _bind(args.host, args.port)

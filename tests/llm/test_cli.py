@@ -11,7 +11,8 @@ import httpx
 import openai
 import pytest
 
-from emulator.llm.launcher import llm_server
+from emulator.llm.__main__ import no_key_notice
+from emulator.llm.launcher import LlmServer, llm_server
 from emulator.process import PACKAGE_ROOT
 
 
@@ -68,3 +69,17 @@ def test_a_control_token_that_starts_with_a_dash_is_accepted(tmp_path: Path) -> 
         assert control.info()["chat_models"]
     finally:
         running.stop()
+
+
+def test_a_server_started_without_keys_says_so_and_how_to_add_one(emulator: LlmServer) -> None:
+    # the session's server gets no --api-key: every test registers its own key
+    log = emulator.log_path.read_text()
+    assert "WARNING emulator.llm: no API key is accepted yet" in log
+    assert "--api-key KEY" in log and "$LLM_EMULATOR_API_KEYS" in log
+    assert "POST /_control/keys" in log
+
+
+def test_the_no_key_notice_is_only_for_a_server_without_keys() -> None:
+    assert no_key_notice(frozenset({"sk-one"})) is None
+    notice = no_key_notice(frozenset())
+    assert notice is not None and "401" in notice
