@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +34,7 @@ def create_app(settings: Settings, llama: LlamaInfo) -> ASGIApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client = LlamaClient(llama)
         await client.load_meta()
+        warming = asyncio.create_task(client.warm_up())
         app.state.shared = AppState(
             settings=settings,
             llama=client,
@@ -42,6 +44,7 @@ def create_app(settings: Settings, llama: LlamaInfo) -> ASGIApp:
         try:
             yield
         finally:
+            warming.cancel()
             await client.aclose()
 
     app = FastAPI(

@@ -42,6 +42,17 @@ class LlamaClient:
         self.n_embd = int(meta["n_embd"])
         self.context_window = min(self.info.context_window, int(meta["n_ctx_train"]))
 
+    async def warm_up(self) -> None:
+        """One token generated, so the first real request does not pay for paging the weights
+        in and allocating the compute buffers. Best effort: a failure here is the next
+        request's to report. Nothing is cached from it (``cache_prompt`` off)."""
+        try:
+            await self._http.post(
+                "/completion", json={"prompt": "Hi", "n_predict": 1, "cache_prompt": False}
+            )
+        except httpx.HTTPError:
+            return
+
     async def healthy(self) -> bool:
         try:
             response = await self._http.get("/health", timeout=5.0)

@@ -81,6 +81,13 @@ class LlamaServer:
         params.n_ubatch = cfg.embedding_batch
         params.verbosity = cfg.verbosity
         params.ui = False
+        # Fitting probes device memory to shrink the window until it fits: on the CPU with a
+        # fixed window it costs ~0.2 s of start-up, and a silently smaller window would be wrong.
+        params.fit_params = False
+        # llama.cpp's warm-up (one empty decode: the weights paged in, the compute buffers
+        # allocated; ~0.7 s) would delay readiness: the front runs it after it is ready instead
+        # (LlamaClient.warm_up), while the caller still sets up.
+        params.warmup = False
         if cfg.threads > 0:
             params.cpuparams.n_threads = cfg.threads
             params.cpuparams_batch.n_threads = cfg.threads
