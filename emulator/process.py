@@ -126,7 +126,6 @@ class Service:
         return first.removeprefix(LISTENING).strip()
 
     def _wait_healthy(self, deadline: float, timeout: float) -> None:
-        last = "no answer"
         while True:
             self._check_alive()
             last = _probe(f"{self.url}{self.health_path}")
