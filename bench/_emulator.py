@@ -1,5 +1,6 @@
 """A real HoneyHive emulator process for a bench, started the way the suite starts it
-(support.services: 127.0.0.1, port 0, health probe + alive + deadline), with one tenant."""
+(emulator.honeyhive.launcher: 127.0.0.1, port 0, health probe + alive + deadline), with one
+tenant."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from support.control import HoneyHiveControl
-from support.services import Service, honeyhive_emulator
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.process import Service
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openai
 
-from emulator.llm.launcher import ControlClient, start_emulator
+from emulator.llm.launcher import llm_server
 
 from ._report import Figure
 
@@ -112,15 +112,16 @@ def measure(runs: int, max_tokens: int) -> Measured:
     token = secrets.token_urlsafe(16)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-llm-"))
     started = time.perf_counter()
-    running = start_emulator(control_token=token, log_file=log_dir / "llm.log")
+    running = llm_server(log_dir, token)
+    running.start()
     ready_s = time.perf_counter() - started
-    control = ControlClient(running.base_url, token)
+    control = running.control()
     try:
         info = control.info()
         key = control.new_key()
         targets = {
             "bare llama.cpp": openai.OpenAI(
-                base_url=f"{info['backend_url']}/v1", api_key=info["backend_api_key"]
+                base_url=f"{info['llama_url']}/v1", api_key=info["llama_api_key"]
             ),
             "front": openai.OpenAI(base_url=running.openai_base_url, api_key=key),
         }
@@ -128,6 +129,7 @@ def measure(runs: int, max_tokens: int) -> Measured:
         for position, (name, sdk) in enumerate(targets.items()):  # warm-up
             _sample(sdk, model[name], f"w{position}", 16)
         samples: dict[str, list[Sample]] = {name: [] for name in targets}
+        assert running.process is not None
         cpu_before = _main_thread_cpu_s(running.process.pid)
         for run in range(runs):  # interleaved, so drift hits both sides alike
             for position, (name, sdk) in enumerate(targets.items()):
@@ -138,7 +140,6 @@ def measure(runs: int, max_tokens: int) -> Measured:
         for sdk in targets.values():
             sdk.close()
     finally:
-        control.close()
         running.stop()
         shutil.rmtree(log_dir, ignore_errors=True)
 

@@ -2,7 +2,7 @@
 `pytest -p bench.suite_timing` with BENCH_SUITE_TIMING_DIR set (inert without it).
 
 Each process (the controller, and each xdist worker) writes one JSON file there at the end:
-its start, the local services' start-up and stop (support.services.Service), every test's
+its start, the local services' start-up and stop (emulator.process.Service), every test's
 setup/call/teardown, and every `support.readback.polling` wait with the test it served.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from emulator.process import Service
 from support.readback import polling
-from support.services import Service
 
 DIR_ENV = "BENCH_SUITE_TIMING_DIR"
 _IMPORTED = time.time()

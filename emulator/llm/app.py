@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,36 +13,38 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from emulator.llm import routes_chat, routes_control, routes_embeddings, routes_models
 from emulator.llm.access_log import AccessLog
-from emulator.llm.backend import BackendInfo
-from emulator.llm.backend_client import BackendClient
+from emulator.llm.app_state import AppState
 from emulator.llm.chat import ChatEngine
-from emulator.llm.control import ControlState
+from emulator.llm.control_state import ControlState
 from emulator.llm.errors import OpenAIError, server_error
-from emulator.llm.services import Services
+from emulator.llm.llama.client import LlamaClient
+from emulator.llm.llama.server import LlamaInfo
+from emulator.llm.routes import chat, control, embeddings, models
 from emulator.llm.settings import Settings
 from emulator.llm.sse import StreamCut
 
 LOGGER = logging.getLogger("emulator.llm")
 
 
-def create_app(settings: Settings, backend: BackendInfo) -> ASGIApp:
+def create_app(settings: Settings, llama: LlamaInfo) -> ASGIApp:
     """The front for an already-running llama.cpp server."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = BackendClient(backend)
+        client = LlamaClient(llama)
         await client.load_meta()
-        app.state.services = Services(
+        warming = asyncio.create_task(client.warm_up())
+        app.state.shared = AppState(
             settings=settings,
-            backend=client,
+            llama=client,
             engine=ChatEngine(client, settings.default_max_tokens),
             control=ControlState(settings.api_keys, settings.request_log_size),
         )
         try:
             yield
         finally:
+            warming.cancel()
             await client.aclose()
 
     app = FastAPI(
@@ -51,7 +54,7 @@ def create_app(settings: Settings, backend: BackendInfo) -> ASGIApp:
         openapi_url=None,
         lifespan=lifespan,
     )
-    for module in (routes_chat, routes_embeddings, routes_models, routes_control):
+    for module in (chat, embeddings, models, control):
         app.include_router(module.router)
 
     @app.exception_handler(OpenAIError)

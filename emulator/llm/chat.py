@@ -13,9 +13,9 @@ from typing import Any
 from openai.types.chat import ChatCompletion, ChatCompletionMessage
 from openai.types.chat import chat_completion as cc
 
-from emulator.llm.backend_client import BackendClient
-from emulator.llm.control import Script
+from emulator.llm.control_state import Script
 from emulator.llm.errors import context_length_exceeded
+from emulator.llm.llama.client import LlamaClient
 from emulator.llm.replies import (
     SYSTEM_FINGERPRINT,
     Delta,
@@ -24,11 +24,10 @@ from emulator.llm.replies import (
     finish_reason,
     logprobs_from,
 )
+from emulator.llm.requests.chat import ChatRequest
 from emulator.llm.scripted import scripted_choices, scripted_deltas, scripted_reply
 from emulator.llm.sse import merge, prime_all
-from emulator.llm.tool_replies import tool_choice, tool_deltas
-from emulator.llm.tools import read_reply
-from emulator.llm.validation import ChatRequest
+from emulator.llm.tools.reply import read_reply, tool_choice, tool_deltas
 
 JSON = dict[str, Any]
 
@@ -39,13 +38,13 @@ _TEMPLATE_BYTES_FIXED = 160
 
 
 class ChatEngine:
-    def __init__(self, backend: BackendClient, default_max_tokens: int) -> None:
-        self.backend = backend
+    def __init__(self, llama: LlamaClient, default_max_tokens: int) -> None:
+        self.llama = llama
         self.default_max_tokens = default_max_tokens
 
     async def prepare(self, request: ChatRequest, script: Script | None) -> Prepared:
         """Check the context window with the real tokenizer and settle max_tokens."""
-        window = self.backend.context_window
+        window = self.llama.context_window
         wanted = request.max_tokens
         budget = wanted if wanted is not None else max(self.default_max_tokens, 0)
         messages = [m.as_json() for m in request.messages]
@@ -58,7 +57,7 @@ class ChatEngine:
         )
         prompt_tokens: int | None = None
         if script is not None or upper_bound + budget > window:
-            prompt_tokens = await self.backend.count_prompt_tokens(messages)
+            prompt_tokens = await self.llama.count_prompt_tokens(messages)
             asked = wanted or 0
             if prompt_tokens + asked > window or prompt_tokens >= window:
                 raise context_length_exceeded(window, prompt_tokens, asked)
@@ -71,7 +70,7 @@ class ChatEngine:
     # --- whole replies ------------------------------------------------------------------
     async def complete(self, prepared: Prepared) -> ChatCompletion:
         if prepared.script is not None:
-            reply = await scripted_reply(self.backend, prepared)
+            reply = await scripted_reply(self.llama, prepared)
             choices = scripted_choices(reply, prepared.request.n)
         else:
             choices = await self._generated_choices(prepared)
@@ -89,7 +88,7 @@ class ChatEngine:
     async def _generated_choices(self, prepared: Prepared) -> list[cc.Choice]:
         n = prepared.request.n
         replies = await asyncio.gather(
-            *(self.backend.chat(self._payload(prepared, i, stream=False)) for i in range(n))
+            *(self.llama.chat(self._payload(prepared, i, stream=False)) for i in range(n))
         )
         choices: list[cc.Choice] = []
         for index, reply in enumerate(replies):
@@ -117,9 +116,9 @@ class ChatEngine:
 
     # --- streams --------------------------------------------------------------------------
     async def stream(self, prepared: Prepared) -> AsyncIterator[Delta]:
-        """Deltas of every choice, interleaved; backend errors surface before this returns."""
+        """Deltas of every choice, interleaved; llama.cpp's errors surface before this returns."""
         if prepared.script is not None:
-            reply = await scripted_reply(self.backend, prepared)
+            reply = await scripted_reply(self.llama, prepared)
             streams = [scripted_deltas(reply, i) for i in range(prepared.request.n)]
         else:
             streams = await prime_all(
@@ -133,7 +132,7 @@ class ChatEngine:
             async for piece in tool_deltas(self._tool_stream(prepared, payload, index), index):
                 yield piece
             return
-        async for chunk in self.backend.chat_stream(payload):
+        async for chunk in self.llama.chat_stream(payload):
             if chunk.get("usage"):
                 self._add_usage(prepared.usage, chunk["usage"], first=index == 0)
             for choice in chunk.get("choices") or ():
@@ -150,7 +149,7 @@ class ChatEngine:
         self, prepared: Prepared, payload: JSON, index: int
     ) -> AsyncIterator[tuple[str, str | None]]:
         """(generated text, finish reason) pieces of one choice, usage counted."""
-        async for chunk in self.backend.chat_stream(payload):
+        async for chunk in self.llama.chat_stream(payload):
             if chunk.get("usage"):
                 self._add_usage(prepared.usage, chunk["usage"], first=index == 0)
             for choice in chunk.get("choices") or ():

@@ -16,8 +16,8 @@ from openai.types.chat import chat_completion_chunk as ccc
 from openai.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprob, TopLogprob
 from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
 
-from emulator.llm.control import Script
-from emulator.llm.validation import ChatRequest
+from emulator.llm.control_state import Script
+from emulator.llm.requests.chat import ChatRequest
 
 FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
 

@@ -15,7 +15,7 @@ from openai.types.chat.chat_completion_message_function_tool_call import (
     Function,
 )
 
-from emulator.llm.backend_client import BackendClient
+from emulator.llm.llama.client import LlamaClient
 from emulator.llm.replies import Delta, FinishReason, Prepared, new_id
 
 
@@ -34,7 +34,7 @@ class ScriptedReply:
     tool_calls: tuple[ScriptedCall, ...] = ()
 
 
-async def scripted_reply(backend: BackendClient, prepared: Prepared) -> ScriptedReply:
+async def scripted_reply(llama: LlamaClient, prepared: Prepared) -> ScriptedReply:
     """The script's text cut by ``stop`` and ``max_tokens``, counted by the tokenizer."""
     script = prepared.script
     assert script is not None
@@ -47,16 +47,16 @@ async def scripted_reply(backend: BackendClient, prepared: Prepared) -> Scripted
         )
         tokens = 0
         for call in calls:
-            tokens += len(await backend.tokenize(call.name + call.arguments))
+            tokens += len(await llama.tokenize(call.name + call.arguments))
         usage.completion_tokens = tokens * request.n
         return ScriptedReply(text=None, pieces=(), finish_reason="tool_calls", tool_calls=calls)
 
     text = script.reply or ""
-    pieces = await backend.tokenize_pieces(text) if text else []
+    pieces = await llama.tokenize_pieces(text) if text else []
     finish: FinishReason = "stop"
     cut_at = min((i for s in request.stop if (i := text.find(s)) >= 0), default=-1)
     if cut_at >= 0:
-        pieces = await backend.tokenize_pieces(text[:cut_at]) if cut_at else []
+        pieces = await llama.tokenize_pieces(text[:cut_at]) if cut_at else []
     limit = prepared.max_tokens
     if limit is not None and len(pieces) > limit:
         pieces = pieces[:limit]

@@ -40,7 +40,7 @@ ENV_CONTROL_TOKEN = "LLM_EMULATOR_CONTROL_TOKEN"
 
 
 @dataclass(frozen=True)
-class BackendSettings:
+class LlamaSettings:
     """How the wrapped llama.cpp server is started."""
 
     #: requests the model decodes at the same time (llama.cpp slots)
@@ -67,4 +67,4 @@ class Settings:
     default_max_tokens: int = 512
     #: size of the per-key request log kept for the control plane
     request_log_size: int = 1000
-    backend: BackendSettings = field(default_factory=BackendSettings)
+    llama: LlamaSettings = field(default_factory=LlamaSettings)

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from emulator.process import Service
 from support.app import storefront, worker_service
 from support.app.storefront import CallStyle, OrderOutcome
 from support.app.worker_service import WorkerConfig
 from support.outcome import Facet, Outcome, StepOutcome
 from support.report.evidence import attach_json, attach_text
 from support.sdk.tracers import TracedSession, Tracers
-from support.services import Service
 from support.target.config import Config
 from support.target.model import ModelTarget
 from support.target.projects import Project

@@ -93,7 +93,10 @@ def _parse_section(fid: str, body: str) -> Finding:
 
 @cache
 def registry(path: Path = FINDINGS) -> dict[str, Finding]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FindingsError(f"the findings of the known defects cannot be read: {exc}") from exc
     heads = list(_SECTION.finditer(text))
     found: dict[str, Finding] = {}
     for i, head in enumerate(heads):

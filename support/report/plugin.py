@@ -12,8 +12,8 @@ from typing import Any
 import allure
 import pytest
 
+from emulator.process import tail
 from support.report.evidence import attach_text
-from support.services import tail
 from support.target.needs import scenario_of, skip_reason
 from support.target.plugin import run_config
 from support.target.runtime import service_logs

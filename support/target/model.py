@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import httpx2
 import openai
 
-from support.control import ModelControl
+from emulator.llm.control_client import ModelControl
 from support.report.redaction import register_secrets
 from support.sdk.model_traffic import AsyncRecordingTransport, ModelTraffic, RecordingTransport
 from support.target.config import Config

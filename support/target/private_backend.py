@@ -9,10 +9,11 @@ import secrets
 import socket
 from pathlib import Path
 
-from support.control import HoneyHiveControl
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.process import Service
 from support.ids import unique
 from support.report.redaction import register_secrets
-from support.services import Service, honeyhive_emulator
 from support.target.projects import Project
 
 TENANTS_ENV = "HH_EMULATOR_TENANTS"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from support.control import HoneyHiveControl
+from emulator.honeyhive.control_client import HoneyHiveControl
 from support.ids import unique
 from support.report.redaction import register_secrets
 from support.target.config import Config

@@ -24,9 +24,11 @@ from pathlib import Path
 
 import httpx
 
-from support.control import HoneyHiveControl
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.llm.launcher import llm_server
+from emulator.process import Service
 from support.report.redaction import register_secrets
-from support.services import Service, honeyhive_emulator, llm_server
 from support.target.config import PROJECT_ROOT, Config
 
 RUN_DIR_ENV = "ACCEPTANCE_RUN_DIR"

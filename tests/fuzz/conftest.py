@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from support.control import HoneyHiveControl
-from support.services import Service, honeyhive_emulator
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.process import Service
 
 
 @dataclass

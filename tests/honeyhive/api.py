@@ -16,10 +16,11 @@ from honeyhive._generated import models as generated
 from honeyhive._generated.api_config import APIConfig
 from honeyhive.models import PostEventBatchRequest, PostEventRequest, StartSessionRequest
 
-from support.control import HoneyHiveControl
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.process import Service
 from support.ids import unique
 from support.readback.polling import wait_for
-from support.services import Service, honeyhive_emulator
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "honeyhive"
 JSON_SAMPLE = DATA / "otlp_export_http_json.json"

@@ -13,7 +13,7 @@ from honeyhive._generated.api_config import HTTPException
 from honeyhive._generated.services import Events_service
 from honeyhive.models import PostEventRequest
 
-from support.control import ControlError
+from emulator.control_client import ControlError
 from support.readback.polling import wait_for
 
 from .api import HTTP, OTLP_PATH, Emulator, Tenant, error_of, event_body, new_event

@@ -10,7 +10,8 @@ import httpx
 import openai
 import pytest
 
-from emulator.llm.launcher import ControlClient, RunningEmulator
+from emulator.llm.control_client import ModelControl
+from emulator.llm.launcher import LlmServer
 
 ASK: list[Any] = [{"role": "user", "content": "What is the capital of France?"}]
 ANSWER = "The capital of France is Paris. Çà et là — 日本語 ✓"
@@ -32,25 +33,23 @@ ANSWER = "The capital of France is Paris. Çà et là — 日本語 ✓"
 )
 @pytest.mark.parametrize("token", [None, "wrong-token"])
 def test_control_routes_need_the_token(
-    emulator: RunningEmulator, method: str, route: str, body: Any, token: str | None
+    emulator: LlmServer, method: str, route: str, body: Any, token: str | None
 ) -> None:
     headers = {"X-Control-Token": token} if token else {}
-    response = httpx.request(
-        method, f"{emulator.base_url}/_control{route}", json=body, headers=headers
-    )
+    response = httpx.request(method, f"{emulator.url}/_control{route}", json=body, headers=headers)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "invalid_control_token"
 
 
-def test_health_needs_no_token(emulator: RunningEmulator) -> None:
-    response = httpx.get(f"{emulator.base_url}/_control/health")
+def test_health_needs_no_token(emulator: LlmServer) -> None:
+    response = httpx.get(f"{emulator.url}/_control/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "model": "smollm2-135m-instruct"}
 
 
-def test_control_body_is_validated(emulator: RunningEmulator, api_key: str) -> None:
+def test_control_body_is_validated(emulator: LlmServer, api_key: str) -> None:
     response = httpx.post(
-        f"{emulator.base_url}/_control/faults",
+        f"{emulator.url}/_control/faults",
         json={"api_key": api_key, "status": 418},
         headers={"X-Control-Token": emulator.control_token},
     )
@@ -59,7 +58,7 @@ def test_control_body_is_validated(emulator: RunningEmulator, api_key: str) -> N
 
 
 def test_scripted_reply_is_exact_with_real_usage(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
     real = client.chat.completions.create(model="gpt-4o-mini", messages=ASK, max_tokens=2)
     control.script(api_key, ANSWER, match="What is the capital of France?")
@@ -76,7 +75,7 @@ def test_scripted_reply_is_exact_with_real_usage(
 
 
 def test_scripted_reply_streamed(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
     control.script(api_key, ANSWER)
     chunks = list(
@@ -97,7 +96,7 @@ def test_scripted_reply_streamed(
 
 
 def test_script_matches_only_its_prompt(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
     control.script(api_key, "scripted", match="exactly this")
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=ASK, max_tokens=3)
@@ -106,7 +105,7 @@ def test_script_matches_only_its_prompt(
 
 
 def test_scripted_reply_respects_max_tokens(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
     control.script(api_key, ANSWER)
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=ASK, max_tokens=3)
@@ -117,7 +116,7 @@ def test_scripted_reply_respects_max_tokens(
 
 
 def test_scripted_reply_honours_stop(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
     control.script(api_key, "alpha, beta, gamma")
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=ASK, stop=[", g"])
@@ -126,7 +125,7 @@ def test_scripted_reply_honours_stop(
     assert reply.choices[0].finish_reason == "stop"
 
 
-def test_scripted_tool_call(client: openai.OpenAI, control: ControlClient, api_key: str) -> None:
+def test_scripted_tool_call(client: openai.OpenAI, control: ModelControl, api_key: str) -> None:
     control.script(api_key, tool_calls=[{"name": "get_weather", "arguments": {"city": "Paris"}}])
     reply = client.chat.completions.create(
         model="gpt-4o-mini",
@@ -153,10 +152,10 @@ def test_scripted_tool_call(client: openai.OpenAI, control: ControlClient, api_k
 
 
 def test_two_keys_faults_do_not_mix(
-    emulator: RunningEmulator, control: ControlClient, api_key: str
+    emulator: LlmServer, control: ModelControl, api_key: str
 ) -> None:
     other = control.new_key()
-    control.fault(api_key, 500, count=5)
+    control.fail_next(api_key, 500, count=5)
     with (
         openai.OpenAI(base_url=emulator.openai_base_url, api_key=api_key, max_retries=0) as one,
         openai.OpenAI(base_url=emulator.openai_base_url, api_key=other, max_retries=0) as two,
@@ -170,22 +169,22 @@ def test_two_keys_faults_do_not_mix(
 
 
 def test_latency_is_added_until_removed(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
-    control.latency(api_key, 400)
+    control.set_latency(api_key, 400)
     started = time.perf_counter()
     client.models.list()
     assert time.perf_counter() - started >= 0.4
-    control.latency(api_key, 0)
+    control.set_latency(api_key, 0)
     started = time.perf_counter()
     client.models.list()
     assert time.perf_counter() - started < 0.4
 
 
 def test_cut_stream_raises_in_the_client(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
-    control.cut(api_key, after_chunks=2)
+    control.cut_next_stream(api_key, after_chunks=2)
     received: list[str] = []
     with pytest.raises((openai.APIConnectionError, httpx.TransportError)):
         for chunk in client.chat.completions.create(
@@ -203,9 +202,9 @@ def test_cut_stream_raises_in_the_client(
 
 
 def test_reset_forgets_behaviour_and_log(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
-    control.fault(api_key, 503, count=3)
+    control.fail_next(api_key, 503, count=3)
     control.script(api_key, "never")
     control.reset(api_key)
 
@@ -214,7 +213,7 @@ def test_reset_forgets_behaviour_and_log(
     assert len(control.requests(api_key)) == 1
 
 
-def test_request_log_fields(client: openai.OpenAI, control: ControlClient, api_key: str) -> None:
+def test_request_log_fields(client: openai.OpenAI, control: ModelControl, api_key: str) -> None:
     client.chat.completions.create(model="gpt-4.1-mini", messages=ASK, max_tokens=2)
     record = control.requests(api_key)[0]
 
@@ -228,12 +227,12 @@ def test_request_log_fields(client: openai.OpenAI, control: ControlClient, api_k
 
 
 def test_log_file_has_one_line_per_request_and_no_keys(
-    emulator: RunningEmulator, client: openai.OpenAI, control: ControlClient, api_key: str
+    emulator: LlmServer, client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
     client.models.list()
     control.requests(api_key)
-    assert emulator.log_file is not None
-    text = emulator.log_file.read_text()
+    assert emulator.log_path is not None
+    text = emulator.log_path.read_text()
     assert "GET /v1/models 200" in text
     assert "GET /_control/requests 200" in text
     assert api_key not in text

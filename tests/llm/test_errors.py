@@ -8,18 +8,19 @@ import httpx
 import openai
 import pytest
 
-from emulator.llm.launcher import ControlClient, RunningEmulator
+from emulator.llm.control_client import ModelControl
+from emulator.llm.launcher import LlmServer
 
 HI: list[Any] = [{"role": "user", "content": "hi"}]
 
 
-def _sdk(emulator: RunningEmulator, key: str, retries: int = 0) -> openai.OpenAI:
+def _sdk(emulator: LlmServer, key: str, retries: int = 0) -> openai.OpenAI:
     return openai.OpenAI(
         base_url=emulator.openai_base_url, api_key=key, max_retries=retries, timeout=60
     )
 
 
-def test_wrong_key_is_authentication_error(emulator: RunningEmulator) -> None:
+def test_wrong_key_is_authentication_error(emulator: LlmServer) -> None:
     with pytest.raises(openai.AuthenticationError) as raised:
         _sdk(emulator, "sk-not-registered-1234").chat.completions.create(
             model="gpt-4o-mini", messages=HI, max_tokens=2
@@ -29,7 +30,7 @@ def test_wrong_key_is_authentication_error(emulator: RunningEmulator) -> None:
     assert "sk-not-registered-1234" not in raised.value.message
 
 
-def test_missing_key_is_401_in_openai_shape(emulator: RunningEmulator) -> None:
+def test_missing_key_is_401_in_openai_shape(emulator: LlmServer) -> None:
     response = httpx.post(
         f"{emulator.openai_base_url}/chat/completions",
         json={"model": "gpt-4o-mini", "messages": HI},
@@ -40,10 +41,8 @@ def test_missing_key_is_401_in_openai_shape(emulator: RunningEmulator) -> None:
     assert error["code"] == "invalid_api_key"
 
 
-def test_revoked_key_is_refused(
-    emulator: RunningEmulator, control: ControlClient, api_key: str
-) -> None:
-    control.post("/keys/revoke", api_key=api_key)
+def test_revoked_key_is_refused(emulator: LlmServer, control: ModelControl, api_key: str) -> None:
+    control.revoke_key(api_key)
     with pytest.raises(openai.AuthenticationError):
         _sdk(emulator, api_key).models.list()
 
@@ -117,7 +116,7 @@ def test_invalid_parameters_are_bad_requests(
     assert raised.value.type == "invalid_request_error"
 
 
-def test_malformed_json_says_what_is_wrong(emulator: RunningEmulator, api_key: str) -> None:
+def test_malformed_json_says_what_is_wrong(emulator: LlmServer, api_key: str) -> None:
     response = httpx.post(
         f"{emulator.openai_base_url}/chat/completions",
         content=b'{"model": "gpt-4o-mini", "messages": [}',
@@ -129,7 +128,7 @@ def test_malformed_json_says_what_is_wrong(emulator: RunningEmulator, api_key: s
     assert "line 1 column" in message
 
 
-def test_unknown_route_is_404_in_openai_shape(emulator: RunningEmulator, api_key: str) -> None:
+def test_unknown_route_is_404_in_openai_shape(emulator: LlmServer, api_key: str) -> None:
     response = httpx.get(
         f"{emulator.openai_base_url}/nowhere", headers={"Authorization": f"Bearer {api_key}"}
     )
@@ -138,9 +137,9 @@ def test_unknown_route_is_404_in_openai_shape(emulator: RunningEmulator, api_key
 
 
 def test_injected_429_is_rate_limit_error(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
-    control.fault(api_key, 429, retry_after=7)
+    control.fail_next(api_key, 429, retry_after=7)
     with pytest.raises(openai.RateLimitError) as raised:
         client.chat.completions.create(model="gpt-4o-mini", messages=HI, max_tokens=2)
     assert raised.value.code == "rate_limit_exceeded"
@@ -150,27 +149,27 @@ def test_injected_429_is_rate_limit_error(
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_injected_5xx_is_internal_server_error(
-    client: openai.OpenAI, control: ControlClient, api_key: str, status: int
+    client: openai.OpenAI, control: ModelControl, api_key: str, status: int
 ) -> None:
-    control.fault(api_key, status)
+    control.fail_next(api_key, status)
     with pytest.raises(openai.InternalServerError) as raised:
         client.chat.completions.create(model="gpt-4o-mini", messages=HI, max_tokens=2)
     assert raised.value.status_code == status
 
 
 def test_injected_401_on_embeddings(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
-    control.fault(api_key, 401)
+    control.fail_next(api_key, 401)
     with pytest.raises(openai.AuthenticationError):
         client.embeddings.create(model="text-embedding-3-small", input="x")
     assert client.embeddings.create(model="text-embedding-3-small", input="x").data
 
 
 def test_sdk_retries_a_429_by_itself(
-    emulator: RunningEmulator, control: ControlClient, api_key: str
+    emulator: LlmServer, control: ModelControl, api_key: str
 ) -> None:
-    control.fault(api_key, 429, count=1, retry_after=0.05)
+    control.fail_next(api_key, 429, count=1, retry_after=0.05)
     reply = _sdk(emulator, api_key, retries=1).chat.completions.create(
         model="gpt-4o-mini", messages=HI, max_tokens=2
     )
@@ -181,8 +180,8 @@ def test_sdk_retries_a_429_by_itself(
     assert all(a["path"] == "/v1/chat/completions" for a in attempts)
 
 
-def test_faults_count_down(client: openai.OpenAI, control: ControlClient, api_key: str) -> None:
-    control.fault(api_key, 500, count=2)
+def test_faults_count_down(client: openai.OpenAI, control: ModelControl, api_key: str) -> None:
+    control.fail_next(api_key, 500, count=2)
     for _ in range(2):
         with pytest.raises(openai.InternalServerError):
             client.chat.completions.create(model="gpt-4o-mini", messages=HI, max_tokens=2)

@@ -18,7 +18,7 @@ from openai.types.chat import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from emulator.llm.launcher import ControlClient
+from emulator.llm.control_client import ModelControl
 
 
 class StockQuery(BaseModel):
@@ -316,7 +316,7 @@ def test_inconsistent_tools_are_refused_like_openai(
 
 
 def test_a_script_still_wins_over_the_model(
-    client: openai.OpenAI, control: ControlClient, api_key: str
+    client: openai.OpenAI, control: ModelControl, api_key: str
 ) -> None:
     control.script(api_key, "scripted answer")
     reply = client.chat.completions.create(

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.llm.errors import OpenAIError
-from emulator.llm.tools import ReplyReader, read_reply, render_call, tool_plan
+from emulator.llm.tools.plan import render_call, tool_plan
+from emulator.llm.tools.reply import ReplyReader, read_reply
 
 STOCK = {
     "type": "function",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from support.control import HoneyHiveControl, ModelControl
+from emulator.honeyhive.control_client import HoneyHiveControl
+from emulator.llm.control_client import ModelControl
 from support.target.config import load_config
 from support.target.model import ModelTarget
 from support.target.projects import Project

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from support.services import Service, honeyhive_emulator
+from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.process import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 # what a features run needs of the project
@@ -31,6 +32,7 @@ PROJECT_PARTS = (
     "support",
     "emulator",
     "tools",
+    "docs",
 )
 _INHERITED_SETTINGS = re.compile(
     r"^(HH_|HONEYHIVE_|OPENAI_|LLM_|ACCEPTANCE_|PYTEST_XDIST_|PYTEST_CURRENT_TEST$|SESSION_NAME$)"

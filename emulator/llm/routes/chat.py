@@ -10,12 +10,12 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from emulator.llm.app_state import AppState, app_state
 from emulator.llm.errors import OpenAIError, model_not_found, not_a_chat_model
-from emulator.llm.gate import Call, open_call, read_json
 from emulator.llm.replies import Delta, Prepared, chunk_for, usage_chunk
-from emulator.llm.services import Services, services
+from emulator.llm.requests.chat import parse_chat_request
+from emulator.llm.routes.gate import Call, open_call, read_json
 from emulator.llm.sse import DONE, StreamCut, event
-from emulator.llm.validation import parse_chat_request
 
 router = APIRouter()
 
@@ -24,19 +24,19 @@ SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 @router.post("/v1/chat/completions")
 async def chat_completions(request: Request) -> Response:
-    svc = services(request)
-    call = await open_call(request, svc.control)
+    state = app_state(request)
+    call = await open_call(request, state.control)
     try:
         body = await read_json(request, call)
         chat = parse_chat_request(body)
-        _check_model(svc, chat.model)
-        script = svc.control.take_script(call.key, chat.last_user_message)
+        _check_model(state, chat.model)
+        script = state.control.take_script(call.key, chat.last_user_message)
         call.scripted = script is not None
-        prepared = await svc.engine.prepare(chat, script)
+        prepared = await state.engine.prepare(chat, script)
         if not chat.stream:
-            completion = await svc.engine.complete(prepared)
+            completion = await state.engine.complete(prepared)
         else:
-            deltas = await svc.engine.stream(prepared)
+            deltas = await state.engine.stream(prepared)
     except OpenAIError as error:
         raise call.fail(error) from None
     except Exception:
@@ -49,7 +49,7 @@ async def chat_completions(request: Request) -> Response:
             200, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens
         )
         return JSONResponse(completion.model_dump(mode="json", exclude_unset=True))
-    cut_after = svc.control.take_cut(call.key)
+    cut_after = state.control.take_cut(call.key)
     return StreamingResponse(
         _sse(prepared, deltas, call, cut_after),
         media_type="text/event-stream",
@@ -57,10 +57,10 @@ async def chat_completions(request: Request) -> Response:
     )
 
 
-def _check_model(svc: Services, model: str) -> None:
-    if model in svc.settings.chat_models:
+def _check_model(state: AppState, model: str) -> None:
+    if model in state.settings.chat_models:
         return
-    if model in svc.settings.embedding_models:
+    if model in state.settings.embedding_models:
         raise not_a_chat_model(model)
     raise model_not_found(model)
 

@@ -6,7 +6,7 @@ import hmac
 
 from starlette.requests import Request
 
-from emulator.llm.control import ControlState
+from emulator.llm.control_state import ControlState
 from emulator.llm.errors import forbidden_control, invalid_api_key, missing_api_key
 
 CONTROL_HEADER = "x-control-token"

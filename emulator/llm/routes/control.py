@@ -14,12 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emulator.llm.auth import require_control_token
-from emulator.llm.control import Cut, Fault, Latency, Script, ToolCallScript
+from emulator.llm.app_state import AppState, app_state
+from emulator.llm.control_state import Cut, Fault, Latency, Script, ToolCallScript
 from emulator.llm.errors import OpenAIError, invalid_param
-from emulator.llm.services import Services, services
+from emulator.llm.requests.body import parse_json_object
+from emulator.llm.routes.auth import require_control_token
 from emulator.llm.settings import NATIVE_MODEL_NAME
-from emulator.llm.validation import parse_json_object
 
 router = APIRouter(prefix="/_control")
 
@@ -68,35 +68,37 @@ class ScriptBody(_Body):
 B = TypeVar("B", bound=_Body)
 
 
-async def _body(request: Request, model: type[B]) -> B:
+async def _read(request: Request, model: type[B], *, registered: bool = True) -> tuple[AppState, B]:
+    """How every route that changes behaviour starts: the token checked (403 before anything
+    else), the body parsed strictly (400 naming the field), and the key known to the server
+    (400), except where the route is the one that registers keys."""
+    state = _guard(request)
     raw = parse_json_object(await request.body())
     try:
-        return model.model_validate(raw)
+        body = model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         param = ".".join(str(p) for p in first["loc"]) or None
         raise invalid_param(param, f"Invalid control request: {param}: {first['msg']}") from None
+    if registered and not state.control.is_registered(body.api_key):
+        raise invalid_param("api_key", "Unknown api_key: register it with /_control/keys first.")
+    return state, body
 
 
-def _guard(request: Request) -> Services:
-    svc = services(request)
-    require_control_token(request, svc.settings.control_token)
-    return svc
+def _guard(request: Request) -> AppState:
+    state = app_state(request)
+    require_control_token(request, state.settings.control_token)
+    return state
 
 
 def _ok(status: int = 200, **fields: Any) -> JSONResponse:
     return JSONResponse({"ok": True, **fields}, status_code=status)
 
 
-def _known(svc: Services, key: str) -> None:
-    if not svc.control.is_registered(key):
-        raise invalid_param("api_key", "Unknown api_key: register it with /_control/keys first.")
-
-
 @router.get("/health")
 async def health(request: Request) -> Response:
-    svc = services(request)
-    if await svc.backend.healthy():
+    state = app_state(request)
+    if await state.llama.healthy():
         return JSONResponse({"status": "ok", "model": NATIVE_MODEL_NAME})
     return JSONResponse({"status": "unavailable", "model": NATIVE_MODEL_NAME}, status_code=503)
 
@@ -104,73 +106,63 @@ async def health(request: Request) -> Response:
 @router.get("/info")
 async def info(request: Request) -> Response:
     """Where the wrapped llama.cpp server answers (for the benchmark) and the limits."""
-    svc = _guard(request)
-    backend = svc.backend.info
+    state = _guard(request)
+    llama = state.llama.info
     return JSONResponse(
         {
             "model": NATIVE_MODEL_NAME,
-            "model_path": str(backend.model_path),
-            "load_seconds": round(backend.load_seconds, 3),
-            "backend_url": backend.base_url,
-            "backend_api_key": backend.api_key,
-            "context_window": svc.backend.context_window,
-            "embedding_max_tokens": backend.embedding_batch,
-            "embedding_dimensions": svc.backend.n_embd,
-            "chat_models": list(svc.settings.chat_models),
-            "embedding_models": list(svc.settings.embedding_models),
+            "model_path": str(llama.model_path),
+            "load_seconds": round(llama.load_seconds, 3),
+            "llama_url": llama.base_url,
+            "llama_api_key": llama.api_key,
+            "context_window": state.llama.context_window,
+            "embedding_max_tokens": llama.embedding_batch,
+            "embedding_dimensions": state.llama.n_embd,
+            "chat_models": list(state.settings.chat_models),
+            "embedding_models": list(state.settings.embedding_models),
         }
     )
 
 
 @router.post("/keys")
 async def register_key(request: Request) -> Response:
-    svc = _guard(request)
-    body = await _body(request, KeyBody)
-    svc.control.register(body.api_key)
+    state, body = await _read(request, KeyBody, registered=False)
+    state.control.register(body.api_key)
     return _ok(201)
 
 
 @router.post("/keys/revoke")
 async def revoke_key(request: Request) -> Response:
-    svc = _guard(request)
-    body = await _body(request, KeyBody)
-    return _ok(revoked=svc.control.revoke(body.api_key))
+    state, body = await _read(request, KeyBody, registered=False)
+    return _ok(revoked=state.control.revoke(body.api_key))
 
 
 @router.post("/faults")
 async def add_fault(request: Request) -> Response:
-    svc = _guard(request)
-    body = await _body(request, FaultBody)
-    _known(svc, body.api_key)
+    state, body = await _read(request, FaultBody)
     fault = Fault(status=body.status, remaining=body.count, retry_after=body.retry_after)
-    svc.control.add_fault(body.api_key, fault)
+    state.control.add_fault(body.api_key, fault)
     return _ok(201)
 
 
 @router.post("/latency")
 async def set_latency(request: Request) -> Response:
-    svc = _guard(request)
-    body = await _body(request, LatencyBody)
-    _known(svc, body.api_key)
+    state, body = await _read(request, LatencyBody)
     latency = Latency(ms=body.ms, remaining=body.count) if body.ms > 0 else None
-    svc.control.set_latency(body.api_key, latency)
+    state.control.set_latency(body.api_key, latency)
     return _ok()
 
 
 @router.post("/cut")
 async def set_cut(request: Request) -> Response:
-    svc = _guard(request)
-    body = await _body(request, CutBody)
-    _known(svc, body.api_key)
-    svc.control.set_cut(body.api_key, Cut(after_chunks=body.after_chunks, remaining=body.count))
+    state, body = await _read(request, CutBody)
+    state.control.set_cut(body.api_key, Cut(after_chunks=body.after_chunks, remaining=body.count))
     return _ok()
 
 
 @router.post("/scripts")
 async def add_script(request: Request) -> Response:
-    svc = _guard(request)
-    body = await _body(request, ScriptBody)
-    _known(svc, body.api_key)
+    state, body = await _read(request, ScriptBody)
     if body.reply is None and not body.tool_calls:
         raise invalid_param("reply", "A script needs a reply text or tool_calls.")
     calls = tuple(
@@ -181,24 +173,23 @@ async def add_script(request: Request) -> Response:
         for c in body.tool_calls
     )
     script = Script(reply=body.reply, match=body.match, tool_calls=calls, remaining=body.count)
-    svc.control.add_script(body.api_key, script)
+    state.control.add_script(body.api_key, script)
     return _ok(201)
 
 
 @router.post("/reset")
 async def reset(request: Request) -> Response:
-    svc = _guard(request)
-    body = await _body(request, KeyBody)
-    svc.control.reset(body.api_key)
+    state, body = await _read(request, KeyBody, registered=False)
+    state.control.reset(body.api_key)
     return _ok()
 
 
 @router.get("/requests")
 async def requests_log(request: Request) -> Response:
-    svc = _guard(request)
+    state = _guard(request)
     key = request.query_params.get("api_key")
     if not key:
         error: OpenAIError = invalid_param("api_key", "Missing query parameter: api_key.")
         raise error
-    records = [r.as_dict() for r in svc.control.requests(key)]
+    records = [r.as_dict() for r in state.control.requests(key)]
     return JSONResponse({"requests": records})

@@ -12,6 +12,7 @@ from openai.types.create_embedding_response import Usage
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulator.llm.app_state import AppState, app_state
 from emulator.llm.errors import (
     OpenAIError,
     input_too_long,
@@ -19,24 +20,23 @@ from emulator.llm.errors import (
     model_not_found,
     not_an_embedding_model,
 )
-from emulator.llm.gate import open_call, read_json
-from emulator.llm.services import Services, services
+from emulator.llm.requests.embeddings import EmbeddingRequest, parse_embedding_request
+from emulator.llm.routes.gate import open_call, read_json
 from emulator.llm.settings import MODELS_WITH_DIMENSIONS_PREFIX
-from emulator.llm.validation import EmbeddingRequest, parse_embedding_request
 
 router = APIRouter()
 
 
 @router.post("/v1/embeddings")
 async def embeddings(request: Request) -> Response:
-    svc = services(request)
-    call = await open_call(request, svc.control)
+    state = app_state(request)
+    call = await open_call(request, state.control)
     try:
         body = await read_json(request, call)
         parsed = parse_embedding_request(body)
-        _check_model(svc, parsed)
-        await _check_lengths(svc, parsed)
-        reply = await svc.backend.embeddings(parsed.inputs)
+        _check_model(state, parsed)
+        await _check_lengths(state, parsed)
+        reply = await state.llama.embeddings(parsed.inputs)
     except OpenAIError as error:
         raise call.fail(error) from None
     except Exception:
@@ -68,10 +68,10 @@ async def embeddings(request: Request) -> Response:
     return JSONResponse(response.model_dump(mode="json", warnings=False))
 
 
-def _check_model(svc: Services, parsed: EmbeddingRequest) -> None:
+def _check_model(state: AppState, parsed: EmbeddingRequest) -> None:
     model = parsed.model
-    if model not in svc.settings.embedding_models:
-        if model in svc.settings.chat_models:
+    if model not in state.settings.embedding_models:
+        if model in state.settings.chat_models:
             raise not_an_embedding_model(model)
         raise model_not_found(model)
     if parsed.dimensions is None:
@@ -80,18 +80,18 @@ def _check_model(svc: Services, parsed: EmbeddingRequest) -> None:
         raise invalid_param(
             "dimensions", "This model does not support specifying dimensions.", code=None
         )
-    if parsed.dimensions > svc.backend.n_embd:
+    if parsed.dimensions > state.llama.n_embd:
         raise invalid_param(
             "dimensions",
             f"Invalid 'dimensions': integer above maximum value. Expected a value <= "
-            f"{svc.backend.n_embd}, but got {parsed.dimensions} instead.",
+            f"{state.llama.n_embd}, but got {parsed.dimensions} instead.",
             code="integer_above_max_value",
         )
 
 
-async def _check_lengths(svc: Services, parsed: EmbeddingRequest) -> None:
+async def _check_lengths(state: AppState, parsed: EmbeddingRequest) -> None:
     """Each input must fit llama.cpp's batch; token ids must exist in SmolLM2's vocabulary."""
-    limit = svc.backend.info.embedding_batch
+    limit = state.llama.info.embedding_batch
     items: list[str | list[int]] = list(parsed.inputs)
     for position, item in enumerate(items):
         param = "input" if len(parsed.inputs) == 1 else f"input[{position}]"
@@ -99,14 +99,14 @@ async def _check_lengths(svc: Services, parsed: EmbeddingRequest) -> None:
             # A token holds at least one byte: only long texts need the tokenizer.
             if len(item.encode()) <= limit:
                 continue
-            count = len(await svc.backend.tokenize(item))
+            count = len(await state.llama.tokenize(item))
         else:
-            bad = [t for t in item if not 0 <= t < svc.backend.n_vocab]
+            bad = [t for t in item if not 0 <= t < state.llama.n_vocab]
             if bad:
                 raise invalid_param(
                     param,
                     f"Invalid token id {bad[0]}: this model's vocabulary has "
-                    f"{svc.backend.n_vocab} tokens.",
+                    f"{state.llama.n_vocab} tokens.",
                 )
             count = len(item)
         if count > limit:

@@ -7,9 +7,9 @@ from openai.types import Model
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulator.llm.app_state import AppState, app_state
 from emulator.llm.errors import OpenAIError, model_not_found
-from emulator.llm.gate import open_call
-from emulator.llm.services import Services, services
+from emulator.llm.routes.gate import open_call
 
 router = APIRouter()
 
@@ -17,26 +17,26 @@ router = APIRouter()
 CREATED = 1_700_000_000
 
 
-def _models(svc: Services) -> list[Model]:
-    names = dict.fromkeys([*svc.settings.chat_models, *svc.settings.embedding_models])
+def _models(state: AppState) -> list[Model]:
+    names = dict.fromkeys([*state.settings.chat_models, *state.settings.embedding_models])
     return [Model(id=name, created=CREATED, object="model", owned_by="system") for name in names]
 
 
 @router.get("/v1/models")
 async def list_models(request: Request) -> Response:
-    svc = services(request)
-    call = await open_call(request, svc.control, faults=False)
+    state = app_state(request)
+    call = await open_call(request, state.control, faults=False)
     call.record(200)
-    data = [m.model_dump(mode="json", exclude_none=True) for m in _models(svc)]
+    data = [m.model_dump(mode="json", exclude_none=True) for m in _models(state)]
     return JSONResponse({"object": "list", "data": data})
 
 
 @router.get("/v1/models/{model:path}")
 async def retrieve_model(model: str, request: Request) -> Response:
-    svc = services(request)
-    call = await open_call(request, svc.control, faults=False)
+    state = app_state(request)
+    call = await open_call(request, state.control, faults=False)
     call.model = model
-    for known in _models(svc):
+    for known in _models(state):
         if known.id == model:
             call.record(200)
             return JSONResponse(known.model_dump(mode="json", exclude_none=True))

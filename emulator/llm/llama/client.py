@@ -8,16 +8,16 @@ from typing import Any
 
 import httpx
 
-from emulator.llm.backend import BackendInfo
 from emulator.llm.errors import OpenAIError, invalid_param, server_error, service_unavailable
+from emulator.llm.llama.server import LlamaInfo
 
 JSON = dict[str, Any]
 
 
-class BackendClient:
+class LlamaClient:
     """One pooled ``httpx.AsyncClient`` to the model; every method raises ``OpenAIError``."""
 
-    def __init__(self, info: BackendInfo) -> None:
+    def __init__(self, info: LlamaInfo) -> None:
         self.info = info
         #: vocabulary size and embedding width, read from the model by ``load_meta``
         self.n_vocab = 0
@@ -41,6 +41,17 @@ class BackendClient:
         self.n_vocab = int(meta["n_vocab"])
         self.n_embd = int(meta["n_embd"])
         self.context_window = min(self.info.context_window, int(meta["n_ctx_train"]))
+
+    async def warm_up(self) -> None:
+        """One token generated, so the first real request does not pay for paging the weights
+        in and allocating the compute buffers. Best effort: a failure here is the next
+        request's to report. Nothing is cached from it (``cache_prompt`` off)."""
+        try:
+            await self._http.post(
+                "/completion", json={"prompt": "Hi", "n_predict": 1, "cache_prompt": False}
+            )
+        except httpx.HTTPError:
+            return
 
     async def healthy(self) -> bool:
         try:
@@ -78,7 +89,7 @@ class BackendClient:
         return await self._post("/v1/chat/completions", payload)
 
     async def chat_stream(self, payload: JSON) -> AsyncIterator[JSON]:
-        """The backend's SSE chunks as dicts; ends at ``[DONE]``."""
+        """llama.cpp's SSE chunks as dicts; ends at ``[DONE]``."""
         request = self._http.build_request("POST", "/v1/chat/completions", json=payload)
         try:
             response = await self._http.send(request, stream=True)
@@ -87,7 +98,7 @@ class BackendClient:
         try:
             if response.status_code != 200:
                 await response.aread()
-                raise _backend_error(response)
+                raise _llama_error(response)
             async for line in response.aiter_lines():
                 if not line.startswith("data:"):
                     continue
@@ -112,12 +123,12 @@ class BackendClient:
         except httpx.HTTPError as exc:
             raise service_unavailable(f"The model is not reachable: {exc}") from exc
         if response.status_code != 200:
-            raise _backend_error(response)
+            raise _llama_error(response)
         body: JSON = response.json()
         return body
 
 
-def _backend_error(response: httpx.Response) -> OpenAIError:
+def _llama_error(response: httpx.Response) -> OpenAIError:
     """llama.cpp's own errors, re-shaped: its 4xx are the request's fault, the rest ours."""
     try:
         message = str(response.json()["error"]["message"])

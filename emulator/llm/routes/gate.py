@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from emulator.llm.auth import bearer_key, require_api_key
-from emulator.llm.control import ControlState, RequestRecord
+from emulator.llm.control_state import ControlState, RequestRecord
 from emulator.llm.errors import OpenAIError, injected
-from emulator.llm.validation import JSON, parse_json_object, peek_model
+from emulator.llm.requests.body import JSON, parse_json_object, peek_model
+from emulator.llm.routes.auth import bearer_key, require_api_key
 
 
 @dataclass

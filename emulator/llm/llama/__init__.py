@@ -1,0 +1,2 @@
+"""The wrapped llama.cpp server: loaded in this process (``server``), called over loopback HTTP
+(``client``)."""
