@@ -73,6 +73,10 @@ Feature: An order-tracking assistant described in its own words
     And the users' sessions were served at the same time
 
   Scenario: A large request is stored whole
+    Given an application with these steps:
+      | step           | kind  | does               |
+      | handle-request | chain | takes the request  |
+      | format-reply   | tool  | formats the answer |
     When a user sends a request of 20000 characters
     Then the "handle-request" step's input is stored whole, all 20000 characters
     And every step recorded the values the application gave it
