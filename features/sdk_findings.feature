@@ -29,3 +29,8 @@ Feature: SDK behaviour promised by its documentation
   Scenario: The session name can be given through HH_SESSION_NAME
     When a tracer is started with its session name given only in HH_SESSION_NAME
     Then the session is stored under the name from HH_SESSION_NAME
+
+  @known_defect @severity:critical @issue:mistyped-url-goes-to-production
+  Scenario: A mistyped HoneyHive URL is refused, not replaced by the production cloud
+    When the application builds its HoneyHive client with the URL "htp://127.0.0.1:8080"
+    Then the client sends to the URL it was given, or refuses it

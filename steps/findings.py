@@ -7,7 +7,7 @@ from pytest_bdd import parsers, then, when
 
 from support.checks import sessions
 from support.flows import findings
-from support.flows.findings import RefusedExports, ScopedSession
+from support.flows.findings import ClientTarget, RefusedExports, ScopedSession
 from support.outcome import Outcome
 from support.readback.readback import Readback
 from support.readback.stored import Stored
@@ -83,4 +83,23 @@ def flush_reports_failure(outcome: Outcome) -> None:
     assert outcome.tracing.flushed is False, (
         f"flush() returned {outcome.tracing.flushed!r} although the backend answered "
         f"{refused.status} to {refused.refusals} export(s)"
+    )
+
+
+@when(
+    parsers.parse('the application builds its HoneyHive client with the URL "{url}"'),
+    target_fixture="outcome",
+)
+def client_with_url(url: str) -> Outcome:
+    """Builds the client only: no request is sent, to that URL or any other."""
+    return findings.client_with_url(url)
+
+
+@then("the client sends to the URL it was given, or refuses it")
+def client_keeps_url(outcome: Outcome) -> None:
+    target = outcome.facet(ClientTarget)
+    if target.effective is None:
+        return  # refused at once: the application learns of its typo
+    assert target.effective.rstrip("/") == target.given.rstrip("/"), (
+        f"the client was given {target.given!r} and says it will send to {target.effective!r}"
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from honeyhive import HoneyHive
+
 from support.ids import unique
 from support.outcome import (
     Facet,
@@ -96,4 +98,28 @@ def flush_against_refusing_backend(tracers: Tracers, project: Project, status: i
         tracing=TracingFacts(flushed=flushed),
         tracers=[tracer],
         facets=[RefusedExports(status, hits)],
+    )
+
+
+@dataclass(frozen=True)
+class ClientTarget(Facet):
+    NEEDS = "a When that builds a HoneyHive client with a URL"
+    given: str
+    effective: str | None  # where the client says it sends; None: it refused the URL
+    refusal: str | None
+
+
+def client_with_url(url: str) -> Outcome:
+    """Only builds the SDK's client (no request is made: nothing reaches any host), with a key
+    that belongs to nobody, and reads where it says it will send."""
+    try:
+        client = HoneyHive(api_key="hh_no_such_key_for_a_url_probe", server_url=url)
+    except Exception as exc:  # refusing the URL is what the documentation would allow
+        return Outcome(
+            action=f"the application builds its client with {url!r}",
+            facets=[ClientTarget(url, None, f"{type(exc).__name__}: {exc}")],
+        )
+    return Outcome(
+        action=f"the application builds its client with {url!r}",
+        facets=[ClientTarget(url, str(client.server_url), None)],
     )
