@@ -77,9 +77,10 @@ signoff: $(VENV)/.installed node_modules/.installed
 	exit $$code
 
 # The project's own checks: lint, types, unit and contract tests, then the features.
+# The project's tests are independent (servers on port 0, run folders of their own): two workers.
 test: deps lint typecheck
-	$(BIN)/pytest tests/ $(PYTEST_ARGS)
-	py=$$($(SDK_PYTHON)) || exit 2; $$py -m pytest features/ $(SDK_PLUGIN) $(PYTEST_ARGS)
+	$(BIN)/pytest tests/ -n 2 $(PYTEST_ARGS)
+	py=$$($(SDK_PYTHON)) || exit 2; $$py -m pytest features/ -n 2 $(SDK_PLUGIN) $(FEATURE_ARGS) $(PYTEST_ARGS)
 
 # the features alone, on the SDK of SDK=<spec> (default: the pinned release)
 features: deps

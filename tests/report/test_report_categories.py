@@ -23,7 +23,7 @@ HARNESS = "A harness that cannot reach its server"
 _FEATURE = f"""\
 @epic:report-check @story:categories @owner:qa-platform
 Feature: Report categories
-  @known_defect @severity:minor
+  @known_defect @issue:hh-session-name-ignored @severity:minor
   Scenario: {FIXED_DEFECT}
     Given the SDK behaves as documented
 
@@ -70,7 +70,9 @@ def report_index(tmp_path_factory: pytest.TempPathFactory) -> str:
     project = base / "project"
     project.mkdir()
     (project / "pytest.ini").write_text(_INI)
-    (project / "conftest.py").write_text('pytest_plugins = ["support.report.plugin"]\n')
+    (project / "conftest.py").write_text(
+        'pytest_plugins = ["support.report.plugin", "support.report.known_defects"]\n'
+    )
     (project / "outcomes.feature").write_text(_FEATURE)
     (project / "test_outcomes.py").write_text(_STEPS)
     results = base / "allure-results"

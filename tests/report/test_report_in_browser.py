@@ -85,7 +85,7 @@ def test_the_run_recorded_one_passed_and_one_expected_failure(report: Report) ->
     found = {name: r["status"] for name, r in results_by_name(report.results).items()}
     assert found == {PASSING: "passed", KNOWN_DEFECT: "skipped"}
     message = str(results_by_name(report.results)[KNOWN_DEFECT]["statusDetails"])
-    assert "XFAIL known SDK defect" in message
+    assert "XFAIL known defect hh-session-name-ignored reproduced: session stored as" in message
 
 
 def test_the_report_lists_each_scenario_with_its_status(report: Report, page: Page) -> None:
@@ -148,7 +148,7 @@ def test_a_scenario_page_shows_severity_owner_category_and_issue(
     assert f"Category: {KNOWN_DEFECTS_CATEGORY}" in text
     assert "qa-platform" in text  # @owner:qa-platform
     assert "hh-session-name-ignored" in text  # @issue:hh-session-name-ignored
-    assert "XFAIL known SDK defect" in text
+    assert "known defect hh-session-name-ignored reproduced: session stored as" in text
 
 
 def test_the_page_renders_offline_without_script_errors(report: Report, page: Page) -> None:
