@@ -134,6 +134,15 @@ Feature: An order-tracking assistant described in its own words
     And the "draft-answer" step holds 2 model calls, of which 1 failed
     And no step failed
 
+  @emulator_only @fault @severity:normal
+  Scenario: Without retries a rate-limited model call fails its step and the trace says why
+    Given the application never retries a failed model call
+    And the model will answer the next 1 requests with status 429
+    When a user sends the request "Where is order 1042?"
+    Then the "draft-answer" step holds 1 model calls, of which 1 failed
+    And the "draft-answer" step failed with an error that mentions "429"
+    And only the steps "handle-request" and "draft-answer" failed
+
   @emulator_only @severity:normal
   Scenario: A batch size set through OpenTelemetry's environment is honoured
     Given the tracer starts with the environment variable OTEL_BSP_MAX_EXPORT_BATCH_SIZE set to "2"

@@ -54,7 +54,16 @@ def feedback(tracer_settings: TracerSettings, rating: int, comment: str) -> None
 
 @given(parsers.parse("the application retries a failed model call up to {times:d} times"))
 def retries(tracer_settings: TracerSettings, times: int) -> None:
+    """Each attempt its own model call (the OpenAI client's own retries are turned off)."""
     tracer_settings.retries = times
+    tracer_settings.client_retries = 0
+
+
+@given("the application never retries a failed model call")
+def no_retries(tracer_settings: TracerSettings) -> None:
+    """Neither the application nor its OpenAI client (whose default is 2 retries)."""
+    tracer_settings.retries = 0
+    tracer_settings.client_retries = 0
 
 
 @given(parsers.parse('the tracer starts with the environment variable {name} set to "{value}"'))

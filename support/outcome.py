@@ -135,6 +135,11 @@ class Outcome:
     @property
     def session(self) -> SessionOutcome:
         """The one session of the When; several (users, tenants) need 'every session'."""
+        if not self.sessions:
+            raise NeedsAnotherWhen(
+                f"this Then reads the session the When traced, but '{self.action}' traced no "
+                "session of its own; it needs a When that runs an application in a session"
+            )
         if len(self.sessions) != 1:
             raise NeedsAnotherWhen(
                 f"this Then checks one session, but '{self.action}' traced "

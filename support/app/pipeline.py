@@ -41,7 +41,8 @@ class PipelineError(ValueError):
 
 
 class StepFailed(RuntimeError):
-    """The failure a step was told to raise (`fails with "..."`)."""
+    """A step's failure: the one it was told to raise (`fails with "..."`), or a model call the
+    application could not complete; the request ends there, its parents fail with it."""
 
 
 # ---- what a step does -------------------------------------------------------------------------
@@ -294,6 +295,11 @@ class Pipeline:
             except StepFailed as exc:
                 step.error = f"{type(exc).__name__}: {exc}"
                 raise
+            except openai.APIError as exc:
+                # a model call the application could not complete (no retries left, or none
+                # asked for) fails its step, as the application's own error, not the tracer's
+                step.error = f"{type(exc).__name__}: {exc}"
+                raise StepFailed(f"the model call failed: {exc}") from exc
             step.outputs = {"value": value}
             self.tracer.enrich_span(outputs=step.outputs)
         return value

@@ -117,7 +117,11 @@ def serve(
     tracer = tracers.open(project, service)
     init_seconds = tracers.last_init_seconds
     names = [f"user-{i}" for i in range(1, users + 1)]
-    client = openai_client(model, max_retries=0) if settings.retries else openai_client(model)
+    client = (
+        openai_client(model)
+        if settings.client_retries is None
+        else openai_client(model, max_retries=settings.client_retries)
+    )
     fields = settings.session_fields()
 
     def serve_user(user: str) -> tuple[str, str, list[RequestRun]]:

@@ -22,6 +22,7 @@ class TracerSettings:
     feedback: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     retries: int = 0  # application-side retries of a failed model call
+    client_retries: int | None = None  # the OpenAI client's own retries (None: its default, 2)
 
     def options(self) -> dict[str, Any]:
         """Keyword arguments for the tracer."""
