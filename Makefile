@@ -63,6 +63,9 @@ report: node_modules/.installed
 	  mv $$history/history.jsonl $$history/$$target.jsonl; fi; \
 	ACCEPTANCE_REPORT_TARGET=$$target npx --no-install allure generate $(RESULTS) --config allurerc.mjs
 	@echo "report: $(REPORT)/index.html"
+	# the release manager's view of the same run: known defects as Allure's known issues (failed,
+	# with their real message, linked to their finding), the quality gate, the dashboard
+	$(BIN)/python -m tools.signoff report $(RESULTS) --out reports/release
 
 # The candidate SDK against a baseline (default: the newest published release other than the
 # candidate): both runs, one Allure report with an environment per SDK, and GO / NO-GO as the
