@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulator.honeyhive import otlp
 from emulator.honeyhive.events import span_to_event
+from emulator.honeyhive.otlp.decode import decode
 from emulator.honeyhive.store import NewEvent, Store
 from emulator.honeyhive.tenants import project_id_of
 
@@ -54,7 +54,7 @@ class Filler:
     def __init__(self, db: Path) -> None:
         self.db = db
         self.sessions: list[str] = []
-        spans = otlp.decode(bodies.json_body(bodies.spans(PER_SESSION - 1, "x")), bodies.JSON)
+        spans = decode(bodies.json_body(bodies.spans(PER_SESSION - 1, "x")), bodies.JSON)
         pid = project_id_of(PROJECT)
         self.templates = [
             (span, span_to_event(span, project=PROJECT, project_id=pid, session_id="x"))

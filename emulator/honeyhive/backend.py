@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import experiments, otlp
+from . import experiments
 from .errors import BadRequest, Conflict, NotFound
 from .events import ENRICHMENT_FIELDS, session_id_of, span_to_event
 from .faults import FaultBook
+from .otlp.decode import decode
 from .query import DateRange, Filter, project, pushdown, to_epoch_ms
 from .schemas import (
     AddDatapointsBody,
@@ -128,7 +129,7 @@ class Backend:
     # ---- ingestion --------------------------------------------------------------------------
 
     def ingest_otlp(self, tenant: Tenant, body: bytes, content_type: str) -> Ingested:
-        spans = otlp.decode(body, content_type)
+        spans = decode(body, content_type)
         events, sessions, rejected = [], {}, 0
         for span in spans:
             sid = session_id_of(span)

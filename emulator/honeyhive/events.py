@@ -19,7 +19,7 @@ import json
 import uuid
 from typing import Any
 
-from .otlp import Span
+from .otlp.spans import Span
 
 ENRICHMENT_FIELDS = (
     "inputs",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from emulator.honeyhive.events import session_id_of, span_event_id, span_to_event
-from emulator.honeyhive.otlp import Span, SpanEvent
+from emulator.honeyhive.otlp.spans import Span, SpanEvent
 
 SID = "sess-1"
 

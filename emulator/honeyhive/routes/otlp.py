@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from ..backend import Backend
-from ..otlp import PROTOBUF_TYPES, decompress
+from ..otlp.decode import PROTOBUF_TYPES, decompress
 from ..tenants import Tenant
 from .deps import backend, tenant
 
