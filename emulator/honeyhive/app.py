@@ -16,7 +16,7 @@ from .errors import ApiError, error_body
 from .faults import FaultBook
 from .middleware import BodyLimit, InjectedFaults, RequestLog
 from .routes import control, datapoints, datasets, events, export, metrics, otlp, runs, sessions
-from .store import Store
+from .storage.store import Store
 from .tenants import Tenants, key_hash
 
 log = logging.getLogger("emulator.honeyhive")

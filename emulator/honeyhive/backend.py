@@ -15,7 +15,7 @@ from typing import Any
 
 from . import experiments
 from .errors import BadRequest, Conflict, NotFound
-from .events import ENRICHMENT_FIELDS, session_id_of, span_to_event
+from .event_fields import ENRICHMENT_FIELDS
 from .faults import FaultBook
 from .otlp.decode import decode
 from .query import DateRange, Filter, project, pushdown, to_epoch_ms
@@ -33,7 +33,10 @@ from .schemas import (
     SessionFields,
     UpdateEventBody,
 )
-from .store import NewEvent, RecordKind, Records, RecordStore, Store
+from .span_mapping import session_id_of, span_to_event
+from .storage.records import Records, RecordStore
+from .storage.schema import RecordKind
+from .storage.store import NewEvent, Store
 from .tenants import ORG_ID, WORKSPACE_ID, Tenant, Tenants
 
 

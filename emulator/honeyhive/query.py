@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import BadRequest
-from .events import ENRICHMENT_FIELDS
+from .event_fields import ENRICHMENT_FIELDS, TOP_LEVEL_FIELDS
 
 OPERATORS = (
     "exists",
@@ -25,21 +25,6 @@ OPERATORS = (
     "before",
 )
 TYPES = ("string", "number", "boolean", "datetime")
-TOP_LEVEL_FIELDS = (
-    "event_id",
-    "session_id",
-    "project_id",
-    "project",
-    "source",
-    "event_name",
-    "event_type",
-    "error",
-    "start_time",
-    "end_time",
-    "duration",
-    "parent_id",
-    "children_ids",
-)
 _PUSHDOWN = ("session_id", "event_id", "event_type")
 _ORDER_OPS = {"greater than", "less than", "after", "before"}
 

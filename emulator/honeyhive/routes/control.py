@@ -16,8 +16,8 @@ from ..backend import Backend
 from ..bodies import openapi_body, parse
 from ..errors import Forbidden
 from ..faults import Fault
+from ..ids import project_id_of
 from ..schemas import FaultsBody, IngestDelayBody, TenantBody
-from ..tenants import project_id_of
 from .deps import backend
 
 PREFIX = "/_control"

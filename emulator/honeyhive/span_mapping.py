@@ -8,29 +8,19 @@
 - every other attribute lands in metadata under its own (dotted) key;
 - `error` comes from `honeyhive_error`, the span status (ERROR) or an `exception` span event.
 
-Parent/child links are resolved on read (store.py): children usually reach the backend before
-their parents, so nothing here depends on arrival order.
+Parent/child links are resolved on read (`storage/span_tree.py`): children usually reach the
+emulator before their parents, so nothing here depends on arrival order.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 from typing import Any
 
+from .event_fields import ENRICHMENT_FIELDS, EVENT_TYPES
+from .ids import span_event_id
 from .otlp.spans import Span
 
-ENRICHMENT_FIELDS = (
-    "inputs",
-    "outputs",
-    "metadata",
-    "config",
-    "metrics",
-    "feedback",
-    "user_properties",
-)
-EVENT_TYPES = ("session", "model", "chain", "tool")
 _ENRICHMENT_SET = frozenset(ENRICHMENT_FIELDS)
 _BOOKKEEPING = {
     "honeyhive.session_id",
@@ -43,20 +33,6 @@ _BOOKKEEPING = {
     "honeyhive_error",
     "honeyhive_duration_ms",
 }
-_ID_NAMESPACE = uuid.UUID("6f1d7a4e-8f7e-4c1b-9d55-7f2b0c3e9a10")
-
-
-_ID_PREFIX = _ID_NAMESPACE.bytes
-
-
-def span_event_id(trace_id: str, span_id: str) -> str:
-    """A stable event id for a span that did not name its own: the UUIDv5 of `trace:span` in
-    the emulator's namespace (`uuid.uuid5`, spelled out: it is on every span's path)."""
-    digest = bytearray(hashlib.sha1(_ID_PREFIX + f"{trace_id}:{span_id}".encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def session_id_of(span: Span) -> str | None:
