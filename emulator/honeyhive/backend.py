@@ -18,21 +18,13 @@ from .errors import BadRequest, Conflict, NotFound
 from .event_fields import ENRICHMENT_FIELDS
 from .faults import FaultBook
 from .otlp.decode import decode
-from .query import DateRange, Filter, project, pushdown, to_epoch_ms
-from .schemas import (
-    AddDatapointsBody,
-    BatchBody,
-    CreateMetricBody,
-    CreateRunBody,
-    DatapointFields,
-    DatapointMappingBody,
-    DatasetFields,
-    EventFields,
-    MetricFields,
-    RunFields,
-    SessionFields,
-    UpdateEventBody,
-)
+from .query import DateRange, Filter, projected, pushdown, to_epoch_ms
+from .schemas.datapoints import DatapointFields
+from .schemas.datasets import AddDatapointsBody, DatapointMappingBody, DatasetFields
+from .schemas.events import BatchBody, EventFields, UpdateEventBody
+from .schemas.metrics import CreateMetricBody, MetricFields
+from .schemas.runs import CreateRunBody, RunFields
+from .schemas.sessions import SessionFields
 from .span_mapping import session_id_of, span_to_event
 from .storage.records import Records, RecordStore
 from .storage.schema import RecordKind
@@ -243,7 +235,7 @@ class Backend:
         if newest_first:
             hits.reverse()
         window = hits[(page - 1) * limit : page * limit]
-        return Page([project(e, projections) for e in window], len(hits))
+        return Page([projected(e, projections) for e in window], len(hits))
 
     def event(self, tenant: Tenant, event_id: str) -> dict[str, Any]:
         found = self.store.events(tenant.project_id, equals={"event_id": event_id})

@@ -17,7 +17,7 @@ from ..bodies import openapi_body, parse
 from ..errors import Forbidden
 from ..faults import Fault
 from ..ids import project_id_of
-from ..schemas import FaultsBody, IngestDelayBody, TenantBody
+from ..schemas.control import FaultsBody, IngestDelayBody, TenantBody
 from .deps import backend
 
 PREFIX = "/_control"

@@ -21,7 +21,7 @@ from ..replies import (
     OneDatapoint,
     reply,
 )
-from ..schemas import DatapointFields
+from ..schemas.datapoints import DatapointFields
 from ..tenants import Tenant
 from .deps import evaluations, tenant
 

@@ -23,7 +23,7 @@ from ..replies import (
     DatasetUpdated,
     reply,
 )
-from ..schemas import AddDatapointsBody, DatasetFields, LegacyDatasetUpdate
+from ..schemas.datasets import AddDatapointsBody, DatasetFields, LegacyDatasetUpdate
 from ..tenants import Tenant
 from .deps import evaluations, tenant
 

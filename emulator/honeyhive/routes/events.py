@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from ..backend import Backend
 from ..bodies import openapi_body, parse
 from ..replies import BatchCreated, EventCreated, OneEvent, reply
-from ..schemas import BatchBody, CreateEventBody, UpdateEventBody
+from ..schemas.events import BatchBody, CreateEventBody, UpdateEventBody
 from ..tenants import Tenant
 from .deps import backend, tenant
 

@@ -11,7 +11,7 @@ from ..backend import Backend
 from ..bodies import openapi_body, parse
 from ..query import page_bounds, parse_date_range, parse_filters, parse_projections
 from ..replies import EventsPage, reply
-from ..schemas import ExportBody, SearchBody
+from ..schemas.events import ExportBody, SearchBody
 from ..tenants import Tenant
 from .deps import backend, tenant
 

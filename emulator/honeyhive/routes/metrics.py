@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from ..backend import Evaluations
 from ..bodies import openapi_body, parse
 from ..replies import MetricCreated, MetricDeleted, MetricsPage, MetricUpdated, reply
-from ..schemas import CreateMetricBody, LegacyMetricUpdate, MetricFields
+from ..schemas.metrics import CreateMetricBody, LegacyMetricUpdate, MetricFields
 from ..tenants import Tenant
 from .deps import evaluations, tenant
 

@@ -32,7 +32,7 @@ from ..replies import (
     reply,
     run_result,
 )
-from ..schemas import CreateRunBody, RunFields, RunStatus
+from ..schemas.runs import CreateRunBody, RunFields, RunStatus
 from ..tenants import Tenant
 from .deps import evaluations, tenant
 

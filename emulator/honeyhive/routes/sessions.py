@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from ..backend import Backend
 from ..bodies import openapi_body, parse
 from ..replies import SessionEvent, SessionStarted, reply
-from ..schemas import SessionFields, StartSessionBody
+from ..schemas.sessions import SessionFields, StartSessionBody
 from ..tenants import Tenant
 from .deps import backend, tenant
 
