@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import experiments
 from .errors import BadRequest, Conflict, NotFound
 from .event_fields import ENRICHMENT_FIELDS
 from .faults import FaultBook
 from .otlp.decode import decode
 from .query import DateRange, Filter, projected, pushdown, to_epoch_ms
+from .run_results import comparison, summary
+from .run_results.scoring import Judging, Range, metric_names
 from .schemas.datapoints import DatapointFields
 from .schemas.datasets import AddDatapointsBody, DatapointMappingBody, DatasetFields
 from .schemas.events import BatchBody, EventFields, UpdateEventBody
@@ -316,7 +317,7 @@ class Evaluations:
 
     Records are kept per project (`RecordStore`); the links between them are kept both ways in
     one transaction (a dataset lists its datapoint ids, a datapoint its `linked_datasets`). Run
-    results are computed on read from the project's stored events (`experiments.py`).
+    results are computed on read from the project's stored events (`run_results/`).
     """
 
     def __init__(self, store: Store) -> None:
@@ -543,7 +544,7 @@ class Evaluations:
         pages = max(1, math.ceil(len(hits) / query.limit))
         window = hits[(query.page - 1) * query.limit : query.page * query.limit]
         events = self.store.events(tenant.project_id) if window else []
-        names = sorted({name for run in window for name in experiments.metric_names(run, events)})
+        names = sorted({name for run in window for name in metric_names(run, events)})
         pagination = {
             "page": query.page,
             "limit": query.limit,
@@ -580,7 +581,7 @@ class Evaluations:
     ) -> dict[str, Any]:
         run = self.run(tenant, run_id)
         events = self.store.events(tenant.project_id)
-        return experiments.summary(run, events, self._judging(tenant, [run], function, filters))
+        return summary.summary(run, events, self._judging(tenant, [run], function, filters))
 
     def run_metrics(
         self, tenant: Tenant, run_id: str, *, filters: list[Filter], date_range: DateRange | None
@@ -591,7 +592,7 @@ class Evaluations:
             events = [
                 e for e in events if e.get("event_type") == "session" or date_range.matches(e)
             ]
-        return experiments.event_metrics(run, events, self._judging(tenant, [], "average", filters))
+        return summary.event_metrics(run, events, self._judging(tenant, [], "average", filters))
 
     def compare_runs(
         self, tenant: Tenant, new_id: str, old_id: str, *, function: str, filters: list[Filter]
@@ -599,7 +600,7 @@ class Evaluations:
         new, old = self.run(tenant, new_id), self.run(tenant, old_id)
         events = self.store.events(tenant.project_id)
         judging = self._judging(tenant, [new, old], function, filters)
-        return experiments.compare(new, old, events, judging)
+        return comparison.compare(new, old, events, judging)
 
     def compare_events(
         self,
@@ -614,7 +615,7 @@ class Evaluations:
         page: int,
     ) -> tuple[list[dict[str, Any]], int]:
         new, old = self.run(tenant, new_id), self.run(tenant, old_id)
-        pairs = experiments.comparable_events(
+        pairs = comparison.comparable_events(
             new,
             old,
             self.store.events(tenant.project_id),
@@ -626,19 +627,19 @@ class Evaluations:
 
     def _judging(
         self, tenant: Tenant, runs: list[dict[str, Any]], function: str, filters: list[Filter]
-    ) -> experiments.Judging:
+    ) -> Judging:
         """Passing ranges: the project's metric thresholds, overridden by the runs' own."""
         with self.records.read(tenant.project_id) as r:
             metrics = r.all("metrics")
         ranges = {
-            m["name"]: experiments.Range(t.get("min"), t.get("max"), t.get("pass_when"))
+            m["name"]: Range(t.get("min"), t.get("max"), t.get("pass_when"))
             for m in metrics
             if isinstance(t := m.get("threshold"), dict)
         }
         for run in runs:
             for name, given in (run.get("passing_ranges") or {}).items():
-                ranges[name] = experiments.Range(given.get("min"), given.get("max"))
-        return experiments.Judging(
+                ranges[name] = Range(given.get("min"), given.get("max"))
+        return Judging(
             function=function,
             ranges=ranges,
             metric_types={m["name"]: m["type"] for m in metrics},

@@ -18,7 +18,6 @@ from .. import jsontext
 from ..backend import Evaluations, RunQuery
 from ..bodies import openapi_body, parse
 from ..errors import BadRequest
-from ..experiments import check_function
 from ..query import DateRange, Filter, parse_date_range, parse_filters
 from ..replies import (
     ComparedEvents,
@@ -32,6 +31,7 @@ from ..replies import (
     reply,
     run_result,
 )
+from ..run_results.scoring import check_function
 from ..schemas.runs import CreateRunBody, RunFields, RunStatus
 from ..tenants import Tenant
 from .deps import evaluations, tenant
