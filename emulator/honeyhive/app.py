@@ -11,15 +11,17 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from .backend import Backend, Evaluations
 from .errors import ApiError, error_body
 from .faults import FaultBook
 from .middleware import BodyLimit, InjectedFaults, RequestLog
-from .routes import control, datapoints, datasets, events, export, metrics, otlp, runs, sessions
+from .ops.operations import Operations
+from .routes import control, datapoints, datasets, events, metrics, runs, sessions, traces
 from .storage.store import Store
 from .tenants import Tenants, key_hash
 
 log = logging.getLogger("emulator.honeyhive")
+# HoneyHive's resources, in the order their routers are mounted (the control plane comes after)
+RESOURCES = (sessions, traces, events, datasets, datapoints, runs, metrics)
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,11 @@ def create_app(settings: Settings) -> FastAPI:
         version="1.0",
         description="A HoneyHive-compatible backend for offline acceptance runs.",
     )
-    app.state.backend = Backend(store, tenants, faults)
-    app.state.evaluations = Evaluations(store)
+    app.state.operations = Operations.over(
+        store, tenants, faults, max_body_bytes=settings.max_body_bytes
+    )
     app.state.control_token = settings.control_token
-    app.state.max_body_bytes = settings.max_body_bytes
-    for module in (sessions, otlp, events, export, datasets, datapoints, runs, metrics):
+    for module in RESOURCES:
         app.include_router(module.router)
     app.include_router(control.router)
     app.include_router(control.guarded)

@@ -1,23 +1,28 @@
-"""What every route needs: the backend and the tenant behind the request's API key."""
+"""What the route modules share: the operations, the caller (the tenant behind the request's
+API key), and the query parameters that carry JSON text or a page number."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
 
-from ..backend import Backend, Evaluations
+from fastapi import Depends, Query, Request
+
+from ..ops.operations import Operations
 from ..tenants import Tenant
 
 
-def backend(request: Request) -> Backend:
-    found: Backend = request.app.state.backend
+def operations(request: Request) -> Operations:
+    found: Operations = request.app.state.operations
     return found
 
 
-def tenant(request: Request) -> Tenant:
-    return backend(request).tenants.authenticate(request.headers.get("authorization"))
+Ops = Annotated[Operations, Depends(operations)]
 
 
-def evaluations(request: Request) -> Evaluations:
-    """Datasets, datapoints, runs and metrics (see backend.Evaluations)."""
-    found: Evaluations = request.app.state.evaluations
-    return found
+def caller(request: Request, ops: Ops) -> Tenant:
+    return ops.tenants.authenticate(request.headers.get("authorization"))
+
+
+Caller = Annotated[Tenant, Depends(caller)]
+JsonText = Annotated[str | None, Query(description="JSON text")]
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
