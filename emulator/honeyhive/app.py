@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,9 +12,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from .errors import ApiError, error_body
+from .errors import ApiError, ConnectionDropped, error_body
 from .faults import FaultBook
-from .middleware import BodyLimit, InjectedFaults, RequestLog
+from .middleware import BodyLimit, RequestLog
 from .ops.operations import Operations
 from .routes import control, datapoints, datasets, events, metrics, runs, sessions, traces
 from .storage.store import Store
@@ -56,7 +57,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(ConnectionDropped)
+    async def dropped(_: Request, __: ConnectionDropped) -> Response:
+        return _NoAnswer()
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -84,10 +89,17 @@ def create_app(settings: Settings) -> FastAPI:
         # keeps connections alive sends its next request into a reset
         return JSONResponse(body, status_code=500, headers={"connection": "close"})
 
-    app.add_middleware(InjectedFaults, faults=faults, tenants=tenants)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog)
     return app
+
+
+class _NoAnswer(Response):
+    """Nothing is sent: a reset fault already dropped the connection (the request log shows
+    `-` for its status)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        return None
 
 
 def describe_fastapi(exc: RequestValidationError) -> str:

@@ -36,20 +36,6 @@ class Fault:
     hits: int = 0
 
 
-def route_group(method: str, path: str) -> RouteGroup | None:
-    if path.startswith("/opentelemetry/"):
-        return "otlp"
-    if path in ("/session/start", "/v1/sessions") and method == "POST":
-        return "session"
-    if method == "DELETE":
-        return "delete"
-    if path in ("/events", "/events/batch", "/v1/events", "/v1/events/batch"):
-        return "events"
-    if path.startswith(("/v1/events", "/session/", "/v1/sessions/")):
-        return "read"
-    return None
-
-
 @dataclass
 class FaultBook:
     default_ingest_delay: float = 0.0

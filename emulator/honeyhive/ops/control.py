@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..faults import Fault, FaultBook
+from ..faults import Fault, FaultBook, RouteGroup
 from ..ids import project_id_of
 from ..storage.store import Store
 from ..tenants import Tenant, Tenants
@@ -33,6 +33,11 @@ class Control:
         project_id = project_id_of(project)
         self._faults.clear(project_id)
         return self._store.reset_project(project_id)
+
+    def take_fault(self, tenant: Tenant, group: RouteGroup) -> Fault | None:
+        """The fault to apply to a request of the tenant on a route of the group, if any (it
+        counts down)."""
+        return self._faults.take(tenant.project_id, group)
 
     def set_faults(self, project: str, faults: list[Fault]) -> None:
         self._faults.set(project_id_of(project), faults)

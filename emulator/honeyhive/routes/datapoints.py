@@ -21,7 +21,7 @@ from ..replies import (
     reply,
 )
 from ..schemas.datapoints import DatapointFields
-from .deps import Caller, Ops
+from .deps import Caller, Ops, faults
 
 router = APIRouter(tags=["Datapoints"])
 
@@ -58,7 +58,7 @@ async def update_datapoint(
     return reply(DatapointUpdated, {"updated": True, "result": {"modifiedCount": 1}})
 
 
-@router.delete("/v1/datapoints/{datapoint_id}")
+@router.delete("/v1/datapoints/{datapoint_id}", dependencies=faults("delete"))
 async def delete_datapoint(datapoint_id: str, t: Caller, ops: Ops) -> JSONResponse:
     ops.datapoints.delete(t, datapoint_id)
     return reply(DatapointDeleted, {"deleted": True})

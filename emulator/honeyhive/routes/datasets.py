@@ -25,7 +25,7 @@ from ..replies import (
 )
 from ..schemas.datasets import AddDatapointsBody, DatasetFields, LegacyDatasetUpdate
 from ..tenants import Tenant
-from .deps import Caller, Ops
+from .deps import Caller, Ops, faults
 
 router = APIRouter(tags=["Datasets"])
 
@@ -55,7 +55,7 @@ async def update_dataset(dataset_id: str, request: Request, t: Caller, ops: Ops)
     return reply(DatasetUpdated, {"result": ops.datasets.update(t, dataset_id, body)})
 
 
-@router.delete("/v1/datasets")
+@router.delete("/v1/datasets", dependencies=faults("delete"))
 async def delete_dataset_legacy(
     t: Caller, ops: Ops, dataset_id: Annotated[str, Query(min_length=1)]
 ) -> JSONResponse:
@@ -63,7 +63,7 @@ async def delete_dataset_legacy(
     return reply(DatasetDeleted, {"result": {"id": dataset_id}})
 
 
-@router.delete("/v1/datasets/{dataset_id}")
+@router.delete("/v1/datasets/{dataset_id}", dependencies=faults("delete"))
 async def delete_dataset(dataset_id: str, t: Caller, ops: Ops) -> JSONResponse:
     ops.datasets.delete(t, dataset_id)
     return reply(DatasetDeleted, {"result": {"id": dataset_id}})
@@ -75,12 +75,12 @@ async def add_datapoints(dataset_id: str, request: Request, t: Caller, ops: Ops)
     return reply(DatapointsAdded, {"inserted": True, "datapoint_ids": ids})
 
 
-@router.delete("/v1/datasets/{dataset_id}/datapoints/{datapoint_id}")
+@router.delete("/v1/datasets/{dataset_id}/datapoints/{datapoint_id}", dependencies=faults("delete"))
 async def remove_datapoint(dataset_id: str, datapoint_id: str, t: Caller, ops: Ops) -> JSONResponse:
     return _removed(ops.datasets, t, dataset_id, datapoint_id)
 
 
-@router.delete("/v1/datasets/{dataset_id}/{datapoint_id}")
+@router.delete("/v1/datasets/{dataset_id}/{datapoint_id}", dependencies=faults("delete"))
 async def remove_datapoint_legacy(
     dataset_id: str, datapoint_id: str, t: Caller, ops: Ops
 ) -> JSONResponse:

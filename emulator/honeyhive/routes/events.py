@@ -10,19 +10,19 @@ from ..bodies import openapi_body, parse
 from ..query import page_bounds, parse_date_range, parse_filters, parse_projections
 from ..replies import BatchCreated, EventCreated, EventsPage, OneEvent, reply
 from ..schemas.events import BatchBody, CreateEventBody, ExportBody, SearchBody, UpdateEventBody
-from .deps import Caller, Ops
+from .deps import Caller, Ops, faults
 
 router = APIRouter(tags=["Events"])
 
 
-@router.post("/events", openapi_extra=openapi_body(CreateEventBody))
+@router.post("/events", openapi_extra=openapi_body(CreateEventBody), dependencies=faults("events"))
 async def create_event(request: Request, t: Caller, ops: Ops) -> JSONResponse:
     body = await parse(request, CreateEventBody)
     (event_id,) = ops.events.create(t, [body.event])
     return reply(EventCreated, {"success": True, "event_id": event_id})
 
 
-@router.post("/events/batch", openapi_extra=openapi_body(BatchBody))
+@router.post("/events/batch", openapi_extra=openapi_body(BatchBody), dependencies=faults("events"))
 async def create_event_batch(request: Request, t: Caller, ops: Ops) -> JSONResponse:
     body = await parse(request, BatchBody)
     ids, session_id = ops.events.create_batch(t, body)
@@ -32,24 +32,26 @@ async def create_event_batch(request: Request, t: Caller, ops: Ops) -> JSONRespo
     return reply(BatchCreated, answer)
 
 
-@router.put("/events", openapi_extra=openapi_body(UpdateEventBody))
+@router.put("/events", openapi_extra=openapi_body(UpdateEventBody), dependencies=faults("events"))
 async def update_event(request: Request, t: Caller, ops: Ops) -> JSONResponse:
     ops.events.update(t, await parse(request, UpdateEventBody))
     return JSONResponse({"success": True})
 
 
-@router.get("/v1/events/{event_id}")
+@router.get("/v1/events/{event_id}", dependencies=faults("read"))
 async def get_event(event_id: str, t: Caller, ops: Ops) -> JSONResponse:
     return reply(OneEvent, {"event": ops.events.get(t, event_id)})
 
 
-@router.delete("/v1/events/{event_id}")
+@router.delete("/v1/events/{event_id}", dependencies=faults("delete"))
 async def delete_event(event_id: str, t: Caller, ops: Ops) -> JSONResponse:
     ops.events.delete(t, event_id)
     return JSONResponse({"success": True, "deleted": event_id})
 
 
-@router.post("/v1/events/export", openapi_extra=openapi_body(ExportBody))
+@router.post(
+    "/v1/events/export", openapi_extra=openapi_body(ExportBody), dependencies=faults("read")
+)
 async def export_events(request: Request, t: Caller, ops: Ops) -> JSONResponse:
     body = await parse(request, ExportBody)
     limit, page = page_bounds(body.limit, body.page, max_limit=7500)
@@ -65,7 +67,9 @@ async def export_events(request: Request, t: Caller, ops: Ops) -> JSONResponse:
     return reply(EventsPage, answer)
 
 
-@router.post("/v1/events/search", openapi_extra=openapi_body(SearchBody))
+@router.post(
+    "/v1/events/search", openapi_extra=openapi_body(SearchBody), dependencies=faults("read")
+)
 async def search_events(request: Request, t: Caller, ops: Ops) -> JSONResponse:
     body = await parse(request, SearchBody)
     limit, page = page_bounds(body.limit, body.page, max_limit=1000)

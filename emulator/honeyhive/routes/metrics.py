@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from ..bodies import openapi_body, parse
 from ..replies import MetricCreated, MetricDeleted, MetricsPage, MetricUpdated, reply
 from ..schemas.metrics import CreateMetricBody, LegacyMetricUpdate, MetricFields
-from .deps import Caller, Ops
+from .deps import Caller, Ops, faults
 
 router = APIRouter(tags=["Metrics"])
 
@@ -46,7 +46,7 @@ async def update_metric(metric_id: str, request: Request, t: Caller, ops: Ops) -
     return reply(MetricUpdated, {"updated": True})
 
 
-@router.delete("/v1/metrics")
+@router.delete("/v1/metrics", dependencies=faults("delete"))
 async def delete_metric_legacy(
     t: Caller, ops: Ops, metric_id: Annotated[str, Query(min_length=1)]
 ) -> JSONResponse:
@@ -54,7 +54,7 @@ async def delete_metric_legacy(
     return reply(MetricDeleted, {"deleted": True})
 
 
-@router.delete("/v1/metrics/{metric_id}")
+@router.delete("/v1/metrics/{metric_id}", dependencies=faults("delete"))
 async def delete_metric(metric_id: str, t: Caller, ops: Ops) -> JSONResponse:
     ops.metrics.delete(t, metric_id)
     return reply(MetricDeleted, {"deleted": True})

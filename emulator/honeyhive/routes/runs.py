@@ -34,7 +34,7 @@ from ..replies import (
 from ..run_results.scoring import check_function
 from ..schemas.runs import CreateRunBody, RunFields, RunStatus
 from ..tenants import Tenant
-from .deps import Caller, JsonText, Ops, PageNumber
+from .deps import Caller, JsonText, Ops, PageNumber, faults
 
 router = APIRouter(tags=["Experiments"])
 
@@ -104,7 +104,7 @@ async def update_run(run_id: str, request: Request, t: Caller, ops: Ops) -> JSON
     return reply(RunUpdated, {"evaluation": run})
 
 
-@router.delete("/v1/runs/{run_id}")
+@router.delete("/v1/runs/{run_id}", dependencies=faults("delete"))
 async def delete_run(run_id: str, t: Caller, ops: Ops) -> JSONResponse:
     ops.runs.delete(t, run_id)
     return reply(RunDeleted, {"id": run_id, "deleted": True})

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
-from .deps import Caller, Ops
+from .deps import Caller, Ops, faults
 
 router = APIRouter(tags=["OpenTelemetry"])
 
@@ -22,7 +22,7 @@ _OTLP_BODY = {
 }
 
 
-@router.post("/opentelemetry/v1/traces", openapi_extra=_OTLP_BODY)
+@router.post("/opentelemetry/v1/traces", openapi_extra=_OTLP_BODY, dependencies=faults("otlp"))
 async def export_traces(request: Request, t: Caller, ops: Ops) -> Response:
     result = ops.traces.ingest(
         t,
