@@ -16,13 +16,23 @@ from .errors import ApiError, ConnectionDropped, error_body
 from .faults import FaultBook
 from .middleware import BodyLimit, RequestLog
 from .ops.operations import Operations
-from .routes import control, datapoints, datasets, events, metrics, runs, sessions, traces
+from .routes import (
+    configurations,
+    control,
+    datapoints,
+    datasets,
+    events,
+    metrics,
+    runs,
+    sessions,
+    traces,
+)
 from .storage.store import Store
 from .tenants import Tenants, key_hash
 
 log = logging.getLogger("emulator.honeyhive")
 # HoneyHive's resources, in the order their routers are mounted (the control plane comes after)
-RESOURCES = (sessions, traces, events, datasets, datapoints, runs, metrics)
+RESOURCES = (sessions, traces, events, datasets, datapoints, runs, metrics, configurations)
 
 
 @dataclass(frozen=True)

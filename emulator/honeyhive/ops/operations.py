@@ -9,6 +9,7 @@ from ..faults import FaultBook
 from ..storage.records import RecordStore
 from ..storage.store import Store
 from ..tenants import Tenants
+from .configurations import Configurations
 from .control import Control
 from .datapoints import Datapoints
 from .datasets import Datasets
@@ -29,6 +30,7 @@ class Operations:
     datapoints: Datapoints
     runs: Runs
     metrics: Metrics
+    configurations: Configurations
     control: Control
 
     @classmethod
@@ -46,5 +48,6 @@ class Operations:
             datapoints=Datapoints(records),
             runs=Runs(store, records),
             metrics=Metrics(records),
+            configurations=Configurations(records),
             control=Control(store, tenants, faults),
         )

@@ -1,8 +1,8 @@
-"""The evaluation records (datasets, datapoints, runs, metrics): one table per kind, each row a
-JSON document keyed by (project_id, id) as the events are, so no query crosses tenants. They
-share the events' connection and lock; `RecordStore.write` makes one request's changes (a
-datapoint and the datasets that list it, say) one transaction, committed before the route
-replies.
+"""The evaluation records (datasets, datapoints, runs, metrics, configurations): one table per
+kind, each row a JSON document keyed by (project_id, id) as the events are, so no query crosses
+tenants. They share the events' connection and lock; `RecordStore.write` makes one request's
+changes (a datapoint and the datasets that list it, say) one transaction, committed before the
+route replies.
 """
 
 from __future__ import annotations

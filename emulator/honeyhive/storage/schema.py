@@ -4,7 +4,7 @@ of evaluation record."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 EVENTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (
@@ -44,8 +44,8 @@ CREATE INDEX IF NOT EXISTS events_by_session ON events (project_id, session_id);
 DROP INDEX IF EXISTS events_by_span;
 """
 
-RecordKind = Literal["datasets", "datapoints", "runs", "metrics"]
-RECORD_KINDS: tuple[RecordKind, ...] = ("datasets", "datapoints", "runs", "metrics")
+RecordKind = Literal["datasets", "datapoints", "runs", "metrics", "configurations"]
+RECORD_KINDS: tuple[RecordKind, ...] = get_args(RecordKind)
 
 RECORDS_SCHEMA = "".join(
     f"""
