@@ -57,7 +57,7 @@ class Configurations:
         return config_id
 
     def update(self, tenant: Tenant, config_id: str, body: UpdateConfigurationBody) -> None:
-        changes = body.model_dump(exclude_none=True, exclude={"project"})
+        changes = body.sent()
         for key in ("env", "tags"):
             if key in changes:
                 changes[key] = list(dict.fromkeys(changes[key]))

@@ -58,7 +58,7 @@ class Datapoints:
         return datapoint_id
 
     def update(self, tenant: Tenant, datapoint_id: str, body: DatapointFields) -> None:
-        changes = body.model_dump(exclude_none=True, exclude={"linked_datasets"})
+        changes = body.sent(exclude=frozenset({"linked_datasets"}))
         if not changes and body.linked_datasets is None:
             raise BadRequest("nothing to update: send at least one datapoint field")
         with self._records.write(tenant.project_id) as r:

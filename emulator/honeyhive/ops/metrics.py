@@ -38,7 +38,7 @@ class Metrics:
             "needs_ground_truth": False,
             "sampling_percentage": 10,
             "filters": {"filterArray": []},
-            **body.model_dump(exclude_none=True),
+            **body.sent(),
             "id": object_id(),
             "created_at": now(),
             "updated_at": None,
@@ -53,7 +53,7 @@ class Metrics:
         return str(doc["id"])
 
     def update(self, tenant: Tenant, metric_id: str, body: MetricFields) -> None:
-        changes = body.model_dump(exclude_none=True, exclude={"id"})
+        changes = body.sent()
         if not changes:
             raise BadRequest("nothing to update: send at least one metric field besides its id")
         with self._records.write(tenant.project_id) as r:

@@ -16,7 +16,7 @@ from ..query import DateRange, Filter, to_epoch_ms
 from ..run_results import comparison, summary
 from ..run_results.scoring import Judging, Range, metric_names
 from ..schemas.runs import CreateRunBody, RunFields
-from ..storage.records import RecordStore
+from ..storage.records import Records, RecordStore
 from ..storage.store import Store
 from ..tenants import Tenant
 from .record_rules import found, now
@@ -51,7 +51,7 @@ class Runs:
 
     def create(self, tenant: Tenant, body: CreateRunBody) -> dict[str, Any]:
         run_id, created = body.run_id or str(uuid.uuid4()), now()
-        fields = body.model_dump(exclude_none=True, exclude={"run_id", "dataset_id"})
+        fields = body.sent(exclude=frozenset({"run_id", "dataset_id"}))
         doc: dict[str, Any] = {
             "id": object_id(),
             "run_id": run_id,
@@ -78,14 +78,7 @@ class Runs:
         }
         with self._records.write(tenant.project_id) as r:
             if body.dataset_id:
-                dataset = r.get("datasets", body.dataset_id)
-                if dataset is None:
-                    raise BadRequest(
-                        f"dataset {body.dataset_id!r} does not exist in project "
-                        f"{tenant.project!r}; name an offline dataset in "
-                        "metadata.offline_dataset_id instead"
-                    )
-                doc.update(dataset_id=dataset["id"], dataset_name=dataset["name"])
+                doc.update(_dataset_link(r, body.dataset_id, tenant))
             if not r.add("runs", run_id, doc):
                 raise Conflict(f"run {run_id!r} already exists in project {tenant.project!r}")
         return doc
@@ -127,12 +120,15 @@ class Runs:
         return RunsPage(window, pagination, names)
 
     def update(self, tenant: Tenant, run_id: str, body: RunFields) -> dict[str, Any]:
-        """Replace the fields sent; `metadata`, `results` and `configuration` are merged."""
-        changes = body.model_dump(exclude_none=True)
+        """Replace the fields sent; `metadata`, `results` and `configuration` are merged; a
+        `dataset_id` (legacy) links the run to that dataset of the project."""
+        changes = body.sent()
         if not changes:
             raise BadRequest("nothing to update: send at least one run field")
         with self._records.write(tenant.project_id) as r:
             doc = found(r, "runs", run_id, tenant)
+            if "dataset_id" in changes:
+                changes.update(_dataset_link(r, changes["dataset_id"], tenant))
             for key, value in changes.items():
                 merge = key in ("metadata", "results", "configuration")
                 doc[key] = {**doc.get(key, {}), **value} if merge else value
@@ -216,6 +212,17 @@ class Runs:
             metric_types={m["name"]: m["type"] for m in metrics},
             keep=_keeper(filters),
         )
+
+
+def _dataset_link(r: Records, dataset_id: str, tenant: Tenant) -> dict[str, Any]:
+    """A run's dataset fields, for a dataset the project holds (400 otherwise)."""
+    dataset = r.get("datasets", dataset_id)
+    if dataset is None:
+        raise BadRequest(
+            f"dataset {dataset_id!r} does not exist in project {tenant.project!r}; name an "
+            "offline dataset in metadata.offline_dataset_id instead"
+        )
+    return {"dataset_id": dataset["id"], "dataset_name": dataset["name"]}
 
 
 def _dated(run: dict[str, Any]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ async def create_metric(request: Request, t: Caller, ops: Ops) -> JSONResponse:
 @router.put("/v1/metrics", openapi_extra=openapi_body(LegacyMetricUpdate))
 async def update_metric_legacy(request: Request, t: Caller, ops: Ops) -> JSONResponse:
     body = await parse(request, LegacyMetricUpdate)
-    ops.metrics.update(t, body.id, body)
+    ops.metrics.update(t, body.target, body)
     return reply(MetricUpdated, {"updated": True})
 
 

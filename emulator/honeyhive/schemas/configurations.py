@@ -44,6 +44,8 @@ class ConfigurationParameters(Open):
 
 
 class ConfigurationFields(Strict):
+    IGNORED = frozenset({"project"})
+
     name: str | None = Field(default=None, max_length=200)
     type: ConfigurationType | None = None
     provider: str | None = Field(default=None, min_length=1)

@@ -1,11 +1,13 @@
 """Metrics (the project's evaluator definitions): create and update (also the legacy form with
-the id in the body)."""
+the id in the body). The legacy spec's extra fields are checked and ignored: a create's `id`,
+`created_at`, `updated_at` (the emulator assigns them) and an update's `code_snippet`; a legacy
+update may name the metric as `metric_id` instead of `id`."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..query import FilterType, Operator
 from .base import Id, Strict
@@ -65,10 +67,30 @@ class MetricFields(Strict):
 
 
 class CreateMetricBody(MetricFields):
+    IGNORED = frozenset({"id", "created_at", "updated_at"})
+
     name: str = Field(min_length=1, max_length=200)
     type: MetricType
     criteria: str = Field(min_length=1)
+    # legacy (ignored)
+    id: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
 
 
 class LegacyMetricUpdate(MetricFields):
-    id: Id
+    IGNORED = frozenset({"id", "metric_id", "code_snippet"})
+
+    id: Id | None = None
+    metric_id: Id | None = None  # the legacy spec's name for it
+    code_snippet: str | None = None  # legacy (ignored)
+
+    @model_validator(mode="after")
+    def _names_the_metric(self) -> LegacyMetricUpdate:
+        if self.id is None and self.metric_id is None:
+            raise ValueError("send the metric's id (or the legacy metric_id)")
+        return self
+
+    @property
+    def target(self) -> str:
+        return str(self.id or self.metric_id)

@@ -1,4 +1,5 @@
-"""Experiment runs: create and update."""
+"""Experiment runs: create and update. The legacy spec's `project`, which callers of older
+SDKs still send on a create, is checked and ignored."""
 
 from __future__ import annotations
 
@@ -26,8 +27,11 @@ class RunFields(Strict):
     session_ids: list[str] | None = None
     datapoint_ids: list[Id] | None = None
     passing_ranges: dict[str, PassingRangeBody] | None = None
+    dataset_id: str | None = None  # the legacy spec lets an update set it too
 
 
 class CreateRunBody(RunFields):
+    IGNORED = frozenset({"project"})
+
     run_id: Id | None = None
-    dataset_id: str | None = None
+    project: str | None = None  # legacy (ignored)
