@@ -231,6 +231,23 @@ def test_runs_are_listed_filtered_sorted_and_paged(tenant: Tenant) -> None:
     assert named.pagination.total_unfiltered == 3
 
 
+def test_runs_are_listed_by_a_part_of_their_name_ignoring_case(tenant: Tenant) -> None:
+    """HoneyHive's `name` filter matches part of a name: the SDK's own tests list two runs
+    `x_0`, `x_1` by `name=x`."""
+    client = tenant.client()
+    for name in ("exp-Alpha-1", "exp-alpha-2", "exp-beta"):
+        client.experiments.create_run(PostExperimentRunRequest(name=name))
+
+    alpha = client.experiments.list_runs(name="exp-alpha", sort_by="name", sort_order="asc")
+    shouted = client.experiments.list_runs(name="BETA")
+    literal = client.experiments.list_runs(name="exp.")
+
+    assert [r.name for r in alpha.evaluations] == ["exp-Alpha-1", "exp-alpha-2"]
+    assert alpha.pagination.total == 2
+    assert [r.name for r in shouted.evaluations] == ["exp-beta"]
+    assert literal.evaluations == []
+
+
 # ---- results -----------------------------------------------------------------------------------
 
 

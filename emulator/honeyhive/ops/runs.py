@@ -24,7 +24,8 @@ from .record_rules import found, now
 
 @dataclass(frozen=True)
 class RunQuery:
-    """GET /v1/runs: filters, order and page."""
+    """GET /v1/runs: filters, order and page. `name` matches any run whose name contains it
+    (ignoring case), as HoneyHive's does: the SDK's own tests list runs by a name prefix."""
 
     dataset_id: str | None = None
     run_ids: list[str] | None = None
@@ -97,7 +98,7 @@ class Runs:
             for run in every
             if (query.dataset_id is None or run.get("dataset_id") == query.dataset_id)
             and (not wanted or run["run_id"] in wanted)
-            and (query.name is None or run.get("name") == query.name)
+            and (query.name is None or query.name.casefold() in (run.get("name") or "").casefold())
             and (query.status is None or run.get("status") == query.status)
             and (query.date_range is None or query.date_range.matches(_dated(run)))
         ]
