@@ -12,7 +12,17 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "emulator" / "honeyhive"
 LAYERS = [
     {"errors", "ids", "event_fields", "jsontext", "__init__"},
-    {"otlp", "query", "storage", "faults", "tenants", "span_mapping", "run_results", "schemas"},
+    {
+        "otlp",
+        "query",
+        "storage",
+        "faults",
+        "tenants",
+        "span_mapping",
+        "run_results",
+        "schemas",
+        "server_metrics",
+    },
     {"ops"},
     {"routes", "bodies", "replies", "middleware"},
     {"app", "__main__"},

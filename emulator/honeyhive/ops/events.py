@@ -16,6 +16,7 @@ from ..schemas.sessions import SessionFields
 from ..storage.store import NewEvent, Store
 from ..tenants import Tenant
 from .event_docs import blank_event, implicit_sessions
+from .event_reads import EventReads
 from .sessions import Sessions
 
 
@@ -26,10 +27,13 @@ class EventPage:
 
 
 class Events:
-    def __init__(self, store: Store, faults: FaultBook, sessions: Sessions) -> None:
+    def __init__(
+        self, store: Store, faults: FaultBook, sessions: Sessions, reads: EventReads
+    ) -> None:
         self._store = store
         self._faults = faults
         self._sessions = sessions
+        self._reads = reads
 
     def create(
         self, tenant: Tenant, items: list[EventFields], session_id: str | None = None
@@ -71,7 +75,7 @@ class Events:
             raise NotFound(f"event {body.event_id!r} not found in project {tenant.project!r}")
 
     def get(self, tenant: Tenant, event_id: str) -> dict[str, Any]:
-        found = self._store.events(tenant.project_id, equals={"event_id": event_id})
+        found = self._reads.events(tenant, equals={"event_id": event_id})
         if not found:
             raise NotFound(f"event {event_id!r} not found in project {tenant.project!r}")
         return found[0]
@@ -92,7 +96,7 @@ class Events:
         newest_first: bool = False,
     ) -> EventPage:
         """One page of the visible events that match every filter and the date range."""
-        events = self._store.events(tenant.project_id, equals=pushdown(filters))
+        events = self._reads.events(tenant, equals=pushdown(filters))
         hits = [
             e
             for e in events

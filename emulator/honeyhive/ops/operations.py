@@ -13,6 +13,7 @@ from .configurations import Configurations
 from .control import Control
 from .datapoints import Datapoints
 from .datasets import Datasets
+from .event_reads import EventReads
 from .events import Events
 from .metrics import Metrics
 from .runs import Runs
@@ -38,15 +39,16 @@ class Operations:
         cls, store: Store, tenants: Tenants, faults: FaultBook, *, max_body_bytes: int
     ) -> Operations:
         records = RecordStore(store)
-        sessions = Sessions(store, faults)
+        reads = EventReads(store, records)
+        sessions = Sessions(store, faults, reads)
         return cls(
             tenants=tenants,
             sessions=sessions,
             traces=Traces(store, faults, max_body_bytes),
-            events=Events(store, faults, sessions),
+            events=Events(store, faults, sessions, reads),
             datasets=Datasets(records),
             datapoints=Datapoints(records),
-            runs=Runs(store, records),
+            runs=Runs(reads, records),
             metrics=Metrics(records),
             configurations=Configurations(records),
             control=Control(store, tenants, faults),

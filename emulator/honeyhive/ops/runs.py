@@ -17,8 +17,8 @@ from ..run_results import comparison, summary
 from ..run_results.scoring import Judging, Range, metric_names
 from ..schemas.runs import CreateRunBody, RunFields
 from ..storage.records import Records, RecordStore
-from ..storage.store import Store
 from ..tenants import Tenant
+from .event_reads import EventReads
 from .record_rules import found, now
 
 
@@ -46,8 +46,8 @@ class RunsPage:
 
 
 class Runs:
-    def __init__(self, store: Store, records: RecordStore) -> None:
-        self._store = store
+    def __init__(self, reads: EventReads, records: RecordStore) -> None:
+        self._reads = reads
         self._records = records
 
     def create(self, tenant: Tenant, body: CreateRunBody) -> dict[str, Any]:
@@ -107,7 +107,7 @@ class Runs:
             hits.reverse()
         pages = max(1, math.ceil(len(hits) / query.limit))
         window = hits[(query.page - 1) * query.limit : query.page * query.limit]
-        events = self._store.events(tenant.project_id) if window else []
+        events = self._reads.events(tenant) if window else []
         names = sorted({name for run in window for name in metric_names(run, events)})
         pagination = {
             "page": query.page,
@@ -147,14 +147,14 @@ class Runs:
         self, tenant: Tenant, run_id: str, *, function: str, filters: list[Filter]
     ) -> dict[str, Any]:
         run = self.get(tenant, run_id)
-        events = self._store.events(tenant.project_id)
+        events = self._reads.events(tenant)
         return summary.summary(run, events, self._judging(tenant, [run], function, filters))
 
     def event_metrics(
         self, tenant: Tenant, run_id: str, *, filters: list[Filter], date_range: DateRange | None
     ) -> list[dict[str, Any]]:
         run = self.get(tenant, run_id)
-        events = self._store.events(tenant.project_id)
+        events = self._reads.events(tenant)
         if date_range is not None:
             events = [
                 e for e in events if e.get("event_type") == "session" or date_range.matches(e)
@@ -166,7 +166,7 @@ class Runs:
         self, tenant: Tenant, new_id: str, old_id: str, *, function: str, filters: list[Filter]
     ) -> dict[str, Any]:
         new, old = self.get(tenant, new_id), self.get(tenant, old_id)
-        events = self._store.events(tenant.project_id)
+        events = self._reads.events(tenant)
         judging = self._judging(tenant, [new, old], function, filters)
         return comparison.compare(new, old, events, judging)
 
@@ -186,7 +186,7 @@ class Runs:
         pairs = comparison.comparable_events(
             new,
             old,
-            self._store.events(tenant.project_id),
+            self._reads.events(tenant),
             event_name=event_name,
             event_type=event_type,
             keep=_keeper(filters),

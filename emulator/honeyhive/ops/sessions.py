@@ -14,12 +14,14 @@ from ..schemas.sessions import SessionFields
 from ..storage.store import NewEvent, Store
 from ..tenants import ORG_ID, WORKSPACE_ID, Tenant
 from .event_docs import blank_event
+from .event_reads import EventReads
 
 
 class Sessions:
-    def __init__(self, store: Store, faults: FaultBook) -> None:
+    def __init__(self, store: Store, faults: FaultBook, reads: EventReads) -> None:
         self._store = store
         self._faults = faults
+        self._reads = reads
 
     def start(self, tenant: Tenant, fields: SessionFields) -> dict[str, Any]:
         """Create a session event (idempotent on session_id: a repeat merges its metadata)."""
@@ -52,9 +54,7 @@ class Sessions:
         }
 
     def get(self, tenant: Tenant, session_id: str) -> dict[str, Any]:
-        found = self._store.events(
-            tenant.project_id, equals={"event_id": session_id, "event_type": "session"}
-        )
+        found = self._reads.events(tenant, equals={"event_id": session_id, "event_type": "session"})
         if not found:
             raise NotFound(f"session {session_id!r} not found in project {tenant.project!r}")
         return found[0]
@@ -62,7 +62,7 @@ class Sessions:
     def tree(self, tenant: Tenant, session_id: str) -> dict[str, Any]:
         """The session event with its events nested under `children`, and totals in its
         metadata."""
-        events = self._store.events(tenant.project_id, equals={"session_id": session_id})
+        events = self._reads.events(tenant, equals={"session_id": session_id})
         by_id = {e["event_id"]: {**e, "children": []} for e in events}
         root = by_id.get(session_id)
         if root is None:
