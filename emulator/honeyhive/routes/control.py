@@ -22,7 +22,7 @@ PREFIX = "/_control"
 TOKEN_HEADER = "x-control-token"
 
 
-def authorised(request: Request) -> None:
+async def authorised(request: Request) -> None:
     host = request.client.host if request.client else ""
     try:
         loopback = ip_address(host).is_loopback

@@ -16,7 +16,9 @@ from ..ops.operations import Operations
 from ..tenants import Tenant
 
 
-def operations(request: Request) -> Operations:
+# async, as every dependency here: FastAPI runs a plain `def` dependency in a worker thread, a
+# hand-off that cost more than the lookup itself on every request
+async def operations(request: Request) -> Operations:
     found: Operations = request.app.state.operations
     return found
 
@@ -24,7 +26,7 @@ def operations(request: Request) -> Operations:
 Ops = Annotated[Operations, Depends(operations)]
 
 
-def caller(request: Request, ops: Ops) -> Tenant:
+async def caller(request: Request, ops: Ops) -> Tenant:
     return ops.tenants.authenticate(request.headers.get("authorization"))
 
 
