@@ -15,16 +15,15 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .schema import EVENTS_SCHEMA, RECORDS_SCHEMA
 from .span_tree import SpanTree
 
 
-@dataclass(frozen=True)
-class NewEvent:
-    """An event ready to store: its document plus the span-tree columns."""
+class NewEvent(NamedTuple):
+    """An event ready to store: its document plus the span-tree columns (a tuple: one is made
+    per span on the ingest path)."""
 
     data: dict[str, Any]
     trace_id: str | None = None
@@ -140,7 +139,7 @@ class Store:
                 current[name] = {**(current.get(name) or {}), **extra}
             db.execute(
                 "UPDATE events SET data = ? WHERE project_id = ? AND event_id = ?",
-                (json.dumps(current), project_id, sid),
+                (_encode(current), project_id, sid),
             )
 
     def update_event(self, project_id: str, event_id: str, changes: dict[str, Any]) -> bool:
@@ -160,7 +159,7 @@ class Store:
                     current[key] = value
             db.execute(
                 "UPDATE events SET data = ? WHERE project_id = ? AND event_id = ?",
-                (json.dumps(current), project_id, event_id),
+                (_encode(current), project_id, event_id),
             )
             return True
 
@@ -289,8 +288,10 @@ _INSERT_EVENT = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(project_id, event_id) "
 )
 _ON_CONFLICT = {"count": "DO UPDATE SET received = received + 1", "skip": "DO NOTHING"}
-# json.dumps' own settings, without its check for reference cycles (a decoded document has none)
-_encode = json.JSONEncoder(check_circular=False).encode
+# json.dumps' own settings (ASCII escapes: a lone surrogate cannot be stored as UTF-8), without
+# its check for reference cycles (a decoded document has none), and without the spaces after
+# separators (~8% less to write for an event document)
+_encode = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
 
 
 def _row(
