@@ -115,7 +115,11 @@ class Store:
             for session in sessions:
                 self._insert(db, project_id, session, visible_at, payload_id, on_conflict="skip")
             rows = [_row(project_id, ev, visible_at, payload_id) for ev in events]
-            db.executemany(_INSERT_EVENT + _ON_CONFLICT["count"], rows)
+            # in key order: consecutive inserts land on the same pages of the primary-key index
+            # (event ids are random); the sort is stable, so of two rows with one id the first
+            # is still the one kept
+            ordered = sorted(rows, key=_event_id_of)
+            db.executemany(_INSERT_EVENT + _ON_CONFLICT["count"], ordered)
             return [str(row[1]) for row in rows]
 
     def upsert_session(self, project_id: str, session: NewEvent, *, visible_at: float) -> None:
@@ -312,6 +316,10 @@ def _row(
         payload_id,
         _encode(d),
     )
+
+
+def _event_id_of(row: tuple[Any, ...]) -> str:
+    return str(row[1])
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
