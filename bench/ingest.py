@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from emulator.honeyhive import otlp
+from emulator.honeyhive.otlp.decode import decode
 
 from . import _otlp_bodies as bodies
 from ._emulator import RawClient, emulator, process_cpu_s, workdir
@@ -53,13 +53,13 @@ def measure(client: RawClient, pid: int, batch: int, content_type: str, quick: b
     spans = 0
     warm = _bodies(batch, batch, content_type)[0]
     client.post(ROUTE, warm, content_type)
-    otlp.decode(warm, content_type)
+    decode(warm, content_type)
     for _ in range(ROUNDS):
         batch_bodies = _bodies(batch, per_round, content_type)  # fresh ids: no duplicate path
         spans += len(batch_bodies) * batch
         started, cpu = time.perf_counter(), time.process_time()
         for body in batch_bodies:
-            otlp.decode(body, content_type)
+            decode(body, content_type)
         decode_s += time.perf_counter() - started
         decode_cpu_s += time.process_time() - cpu
         cpu_before = process_cpu_s(pid) or 0.0

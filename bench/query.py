@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from emulator.honeyhive import otlp
-from emulator.honeyhive.events import span_to_event
-from emulator.honeyhive.store import NewEvent, Store
-from emulator.honeyhive.tenants import project_id_of
+from emulator.honeyhive.ids import project_id_of
+from emulator.honeyhive.otlp.decode import decode
+from emulator.honeyhive.span_mapping import span_to_event
+from emulator.honeyhive.storage.store import NewEvent, Store
 
 from . import _otlp_bodies as bodies
 from ._emulator import RawClient, emulator, workdir
@@ -54,7 +54,7 @@ class Filler:
     def __init__(self, db: Path) -> None:
         self.db = db
         self.sessions: list[str] = []
-        spans = otlp.decode(bodies.json_body(bodies.spans(PER_SESSION - 1, "x")), bodies.JSON)
+        spans = decode(bodies.json_body(bodies.spans(PER_SESSION - 1, "x")), bodies.JSON)
         pid = project_id_of(PROJECT)
         self.templates = [
             (span, span_to_event(span, project=PROJECT, project_id=pid, session_id="x"))
@@ -120,13 +120,11 @@ def plans(db: Path) -> dict[str, list[str]]:
     """EXPLAIN QUERY PLAN of the export's statements on the filled database."""
     store = Store(str(db))
     try:
-        return {
-            name: [
-                str(row[3])
-                for row in store._db.execute(f"EXPLAIN QUERY PLAN {sql}", args).fetchall()
-            ]
-            for name, (sql, args) in EXPORT_SQL_PLANS.items()
-        }
+        with store.locked() as conn:
+            return {
+                name: [str(row[3]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", args)]
+                for name, (sql, args) in EXPORT_SQL_PLANS.items()
+            }
     finally:
         store.close()
 

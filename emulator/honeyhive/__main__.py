@@ -37,6 +37,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+# a young generation this large outlives a whole 512-span JSON export (~42k tracked objects,
+# freed by reference counting: a decoded document has no cycles), where the default 700 ran
+# ~60 young and ~5 middle collections per export (measured: 3.5-6 ms of it, on a loaded machine)
+YOUNG_OBJECTS = 200_000
+
+
+def settle_memory() -> None:
+    """Once the server is up: everything loaded so far (FastAPI, pydantic, the SDK's models:
+    ~100k objects) lives as long as the process, so it is moved out of the collector's sight
+    (a large export no longer pays for rescanning it: ~25% less CPU at 512 spans), and the
+    collector runs only after YOUNG_OBJECTS new objects instead of 700."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     host = "127.0.0.1" if args.host == "localhost" else args.host
@@ -96,11 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         while not server.started and not task.done():
             await asyncio.sleep(0.01)  # server start-up, not data: no deadline needed beyond task
         if server.started:
-            # everything loaded so far (FastAPI, pydantic, the SDK's models: ~100k objects)
-            # lives as long as the process: out of the collector's sight, a large export no
-            # longer pays for rescanning it (ingest of 512-span exports: ~25% less CPU)
-            gc.collect()
-            gc.freeze()
+            settle_memory()
             print(f"listening on http://{shown}:{port}", flush=True)
             if not args.control_token:
                 print(f"control token: {token}", flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,15 +12,27 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from .backend import Backend, Evaluations
-from .errors import ApiError, error_body
+from .errors import ApiError, ConnectionDropped, error_body
 from .faults import FaultBook
-from .middleware import BodyLimit, InjectedFaults, RequestLog
-from .routes import control, datapoints, datasets, events, export, metrics, otlp, runs, sessions
-from .store import Store
+from .middleware import BodyLimit, RequestLog
+from .ops.operations import Operations
+from .routes import (
+    configurations,
+    control,
+    datapoints,
+    datasets,
+    events,
+    metrics,
+    runs,
+    sessions,
+    traces,
+)
+from .storage.store import Store
 from .tenants import Tenants, key_hash
 
 log = logging.getLogger("emulator.honeyhive")
+# HoneyHive's resources, in the order their routers are mounted (the control plane comes after)
+RESOURCES = (sessions, traces, events, datasets, datapoints, runs, metrics, configurations)
 
 
 @dataclass(frozen=True)
@@ -43,18 +56,22 @@ def create_app(settings: Settings) -> FastAPI:
         version="1.0",
         description="A HoneyHive-compatible backend for offline acceptance runs.",
     )
-    app.state.backend = Backend(store, tenants, faults)
-    app.state.evaluations = Evaluations(store)
+    app.state.operations = Operations.over(
+        store, tenants, faults, max_body_bytes=settings.max_body_bytes
+    )
     app.state.control_token = settings.control_token
-    app.state.max_body_bytes = settings.max_body_bytes
-    for module in (sessions, otlp, events, export, datasets, datapoints, runs, metrics):
+    for module in RESOURCES:
         app.include_router(module.router)
     app.include_router(control.router)
     app.include_router(control.guarded)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(ConnectionDropped)
+    async def dropped(_: Request, __: ConnectionDropped) -> Response:
+        return _NoAnswer()
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -82,10 +99,17 @@ def create_app(settings: Settings) -> FastAPI:
         # keeps connections alive sends its next request into a reset
         return JSONResponse(body, status_code=500, headers={"connection": "close"})
 
-    app.add_middleware(InjectedFaults, faults=faults, tenants=tenants)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog)
     return app
+
+
+class _NoAnswer(Response):
+    """Nothing is sent: a reset fault already dropped the connection (the request log shows
+    `-` for its status)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        return None
 
 
 def describe_fastapi(exc: RequestValidationError) -> str:

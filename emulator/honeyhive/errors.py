@@ -16,6 +16,7 @@ class ApiError(Exception):
     def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
+        self.headers: dict[str, str] = {}
         if status is not None:
             self.status = status
         if code is not None:
@@ -58,6 +59,21 @@ class PayloadTooLarge(ApiError):
 class UnsupportedMediaType(ApiError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class InjectedFault(ApiError):
+    """A status fault the control plane set for the caller's project."""
+
+    code = "INJECTED_FAULT"
+
+    def __init__(self, status: int, retry_after: int | None = None) -> None:
+        super().__init__(f"injected fault: HTTP {status}", status=status)
+        if retry_after is not None:
+            self.headers["retry-after"] = str(retry_after)
+
+
+class ConnectionDropped(Exception):
+    """A reset fault dropped the connection: there is no one left to answer."""
 
 
 def error_body(message: str, code: str) -> dict[str, Any]:

@@ -1,46 +1,39 @@
 """Faults and delays injected through the control plane, always scoped to one project so that
 parallel scenarios sharing one emulator never see each other's faults.
 
-A fault applies to a route group for its next `times` requests (-1: until cleared):
-- `status`: answer with that HTTP status (and `Retry-After` for 429) instead of serving;
+Each HoneyHive route names the fault group it belongs to where it is declared
+(`routes/deps.py: faults`); a fault applies to the requests of its project on that group (or
+on every route that has one, `any`) for its next `times` requests (-1: until cleared):
+- `status`: answer with that HTTP status (and `Retry-After` when set) instead of serving;
 - `delay`: wait `delay_ms` before serving (e.g. past the SDK's timeout);
 - `reset`: drop the connection without an answer.
+
+The ingest delay is the other knob kept here: data written to a project shows in reads only
+that many seconds later.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
-RouteGroup = Literal["otlp", "session", "events", "read", "delete", "any"]
-ROUTE_GROUPS: tuple[str, ...] = ("otlp", "session", "events", "read", "delete", "any")
-Action = Literal["status", "delay", "reset"]
+FaultGroup = Literal["otlp", "session", "events", "read", "delete", "any"]
+FAULT_GROUPS: tuple[FaultGroup, ...] = get_args(FaultGroup)
+RouteGroup = Literal["otlp", "session", "events", "read", "delete"]  # what a route belongs to
+FaultAction = Literal["status", "delay", "reset"]
 
 
 @dataclass
 class Fault:
-    route: str
-    action: str
+    route: FaultGroup
+    action: FaultAction
     times: int = 1
     status: int = 503
     delay_ms: int = 0
     retry_after: int | None = None
     hits: int = 0
-
-
-def route_group(method: str, path: str) -> str | None:
-    if path.startswith("/opentelemetry/"):
-        return "otlp"
-    if path in ("/session/start", "/v1/sessions") and method == "POST":
-        return "session"
-    if method == "DELETE":
-        return "delete"
-    if path in ("/events", "/events/batch", "/v1/events", "/v1/events/batch"):
-        return "events"
-    if path.startswith(("/v1/events", "/session/", "/v1/sessions/")):
-        return "read"
-    return None
 
 
 @dataclass
@@ -63,7 +56,7 @@ class FaultBook:
         with self._lock:
             return list(self._faults.get(project_id, []))
 
-    def take(self, project_id: str, group: str) -> Fault | None:
+    def take(self, project_id: str, group: RouteGroup) -> Fault | None:
         """The fault to apply to this request, if any; counts it down."""
         with self._lock:
             for fault in self._faults.get(project_id, []):
@@ -85,3 +78,7 @@ class FaultBook:
     def ingest_delay(self, project_id: str) -> float:
         with self._lock:
             return self._delays.get(project_id, self.default_ingest_delay)
+
+    def visible_at(self, project_id: str) -> float:
+        """When data written now to the project shows in its reads (epoch seconds)."""
+        return time.time() + self.ingest_delay(project_id)

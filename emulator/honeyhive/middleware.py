@@ -1,18 +1,15 @@
-"""Pure-ASGI middleware, outermost first: one log line per request, the body-size limit, and the
-faults a scenario injected for its own project."""
+"""Pure-ASGI middleware, outermost first: the server transport kept in the scope (for the reset
+fault), one log line per request, the body-size limit."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from .errors import PayloadTooLarge, error_body
-from .faults import FaultBook, route_group
-from .tenants import Tenants
+from .errors import PayloadTooLarge
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -113,45 +110,3 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
-
-
-class InjectedFaults:
-    """Applies the faults of the request's own project (found by its API key)."""
-
-    def __init__(self, app: App, faults: FaultBook, tenants: Tenants) -> None:
-        self.app = app
-        self.faults = faults
-        self.tenants = tenants
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        group = route_group(scope.get("method", ""), scope.get("path", ""))
-        if scope["type"] != "http" or group is None:
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        try:
-            tenant = self.tenants.authenticate(headers.get(b"authorization", b"").decode())
-        except Exception:
-            await self.app(scope, receive, send)
-            return
-        fault = self.faults.take(tenant.project_id, group)
-        if fault is None:
-            await self.app(scope, receive, send)
-        elif fault.action == "delay":
-            await asyncio.sleep(fault.delay_ms / 1000)
-            await self.app(scope, receive, send)
-        elif fault.action == "reset":
-            transport = scope.get("emulator.transport")
-            if transport is None:
-                raise RuntimeError("connection reset fault: server transport not reachable")
-            transport.abort()
-            # wait until the server has seen the connection go: returning earlier makes uvicorn
-            # log "ASGI callable returned without starting response" as an error
-            while (await receive())["type"] != "http.disconnect":
-                pass
-        else:
-            extra = []
-            if fault.retry_after is not None:
-                extra.append((b"retry-after", str(fault.retry_after).encode()))
-            body = error_body(f"injected fault: HTTP {fault.status}", "INJECTED_FAULT")
-            await send_json(send, fault.status, body, extra)

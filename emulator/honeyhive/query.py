@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from .errors import BadRequest
-from .events import ENRICHMENT_FIELDS
+from .event_fields import ENRICHMENT_FIELDS, TOP_LEVEL_FIELDS
 
-OPERATORS = (
+# The one list of filter operators and value types: request schemas take these Literals (so the
+# OpenAPI document keeps the enums the fuzzers draw from) and validation takes the tuples.
+Operator = Literal[
     "exists",
     "not exists",
     "is",
@@ -23,23 +25,10 @@ OPERATORS = (
     "less than",
     "after",
     "before",
-)
-TYPES = ("string", "number", "boolean", "datetime")
-TOP_LEVEL_FIELDS = (
-    "event_id",
-    "session_id",
-    "project_id",
-    "project",
-    "source",
-    "event_name",
-    "event_type",
-    "error",
-    "start_time",
-    "end_time",
-    "duration",
-    "parent_id",
-    "children_ids",
-)
+]
+FilterType = Literal["string", "number", "boolean", "datetime"]
+OPERATORS: tuple[Operator, ...] = get_args(Operator)
+TYPES: tuple[FilterType, ...] = get_args(FilterType)
 _PUSHDOWN = ("session_id", "event_id", "event_type")
 _ORDER_OPS = {"greater than", "less than", "after", "before"}
 
@@ -268,7 +257,8 @@ def parse_projections(raw: Any) -> list[str] | None:
     return list(raw)
 
 
-def project(event: dict[str, Any], projections: list[str] | None) -> dict[str, Any]:
+def projected(event: dict[str, Any], projections: list[str] | None) -> dict[str, Any]:
+    """The event cut down to the projected fields (all of it without projections)."""
     if not projections:
         return event
     out: dict[str, Any] = {}

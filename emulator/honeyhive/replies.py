@@ -58,6 +58,10 @@ MetricsPage = hh.GetMetricsResponse
 MetricCreated = hh.CreateMetricResponse
 MetricUpdated = hh.UpdateMetricResponse
 MetricDeleted = hh.DeleteMetricResponse
+ConfigurationsPage = hh.GetConfigurationsResponse
+ConfigurationCreated = hh.CreateConfigurationResponse
+ConfigurationUpdated = hh.UpdateConfigurationResponse
+ConfigurationDeleted = hh.DeleteConfigurationResponse
 
 
 def run_result(data: dict[str, Any]) -> JSONResponse:

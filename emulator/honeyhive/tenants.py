@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BadRequest, Conflict, Unauthorized
+from .ids import project_id_of
 
 TENANTS_ENV = "HH_EMULATOR_TENANTS"
 ORG_ID = "emulator-org"
@@ -22,20 +23,15 @@ WORKSPACE_ID = "emulator-workspace"
 class Tenant:
     key_hash: str
     project: str
+    project_id: str = field(init=False, compare=False)
 
-    @property
-    def project_id(self) -> str:
-        return project_id_of(self.project)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "project_id", project_id_of(self.project))
 
 
 def key_hash(api_key: str) -> str:
     """API keys are kept as SHA-256 hashes, in memory and on disk, as a real backend would."""
     return hashlib.sha256(api_key.encode()).hexdigest()
-
-
-def project_id_of(project: str) -> str:
-    """Stable per project name, shaped like HoneyHive's 24-hex ids."""
-    return hashlib.sha256(project.encode()).hexdigest()[:24]
 
 
 def parse_tenants(text: str, source: str) -> dict[str, str]:

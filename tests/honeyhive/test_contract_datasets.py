@@ -26,6 +26,7 @@ from honeyhive.models import (
 )
 
 from .api import Tenant, error_of, start_emulator
+from .sdk_versions import ERROR_BODY_ON_EXCEPTIONS
 
 QUESTIONS = [
     {"question": "What is 2 + 2?", "answer": "4", "topic": "maths"},
@@ -201,6 +202,7 @@ def test_deleting_a_dataset_keeps_its_datapoints_unlinked(tenant: Tenant) -> Non
     assert again.value.status_code == 404
 
 
+@ERROR_BODY_ON_EXCEPTIONS
 def test_deleting_a_datapoint_takes_it_out_of_its_datasets(tenant: Tenant) -> None:
     client = tenant.client()
     dataset_id = new_dataset(client)

@@ -16,6 +16,7 @@ from honeyhive.models import (
 
 from .api import Tenant, error_of, event_body, is_, new_batch, new_event
 from .conftest import MakeTracer
+from .sdk_versions import ERROR_BODY_ON_EXCEPTIONS
 
 
 def get_event(tenant: Tenant, event_id: str | None) -> generated.GetEventResponseEvent:
@@ -178,6 +179,7 @@ def test_enrich_session_updates_the_tracers_session(
     assert session.user_properties == {"user_id": "u-7"}
 
 
+@ERROR_BODY_ON_EXCEPTIONS
 def test_update_of_an_unknown_event_is_a_404_the_sdk_raises(tenant: Tenant) -> None:
     missing = str(uuid.uuid4())
 

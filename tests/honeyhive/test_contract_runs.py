@@ -23,6 +23,7 @@ from honeyhive.experiments import compare_runs, evaluate, get_run_metrics, get_r
 from honeyhive.experiments.models import ExperimentResultSummary, MetricDetail
 from honeyhive.models import (
     AddDatapointsToDatasetRequest,
+    CreateDatapointRequest,
     CreateDatasetRequest,
     CreateMetricRequest,
     DatapointMapping,
@@ -231,6 +232,23 @@ def test_runs_are_listed_filtered_sorted_and_paged(tenant: Tenant) -> None:
     assert named.pagination.total_unfiltered == 3
 
 
+def test_runs_are_listed_by_a_part_of_their_name_ignoring_case(tenant: Tenant) -> None:
+    """HoneyHive's `name` filter matches part of a name: the SDK's own tests list two runs
+    `x_0`, `x_1` by `name=x`."""
+    client = tenant.client()
+    for name in ("exp-Alpha-1", "exp-alpha-2", "exp-beta"):
+        client.experiments.create_run(PostExperimentRunRequest(name=name))
+
+    alpha = client.experiments.list_runs(name="exp-alpha", sort_by="name", sort_order="asc")
+    shouted = client.experiments.list_runs(name="BETA")
+    literal = client.experiments.list_runs(name="exp.")
+
+    assert [r.name for r in alpha.evaluations] == ["exp-Alpha-1", "exp-alpha-2"]
+    assert alpha.pagination.total == 2
+    assert [r.name for r in shouted.evaluations] == ["exp-beta"]
+    assert literal.evaluations == []
+
+
 # ---- results -----------------------------------------------------------------------------------
 
 
@@ -364,6 +382,46 @@ def test_two_runs_compare_on_the_datapoints_they_share(tenant: Tenant) -> None:
     assert sorted(v1.commonDatapoints) == ["dp-1", "dp-2"]
     assert v1.metrics[0].difference == pytest.approx(2 / 3 - 0.5)
     assert (v1.new_run.run_id, v1.old_run.run_id) == (new.run_id, old.run_id)
+
+
+def test_two_evaluate_runs_over_one_managed_dataset_pair_every_datapoint(tenant: Tenant) -> None:
+    """As the SDK's own integration test builds it: the dataset and its datapoints created with
+    the legacy `project` field, then two evaluate() runs over the dataset, compared."""
+    client = tenant.client()
+    dataset_id = client.datasets.create(
+        CreateDatasetRequest.model_validate({"project": tenant.project, "name": "managed"})
+    ).result.insertedId
+    datapoints: set[str] = set()
+    for value in (1, 2, 3):
+        body = {
+            "project": tenant.project,
+            "inputs": {"value": value},
+            "linked_datasets": [dataset_id],
+        }
+        created = client.datapoints.create(CreateDatapointRequest.model_validate(body))
+        datapoints |= set(created.result.insertedIds)
+
+    def doubler(datapoint: dict[str, Any]) -> dict[str, Any]:
+        return {"result": datapoint["inputs"]["value"] * 2}
+
+    old, new = (
+        evaluate(
+            doubler,
+            dataset_id=dataset_id,
+            api_key=tenant.api_key,
+            server_url=tenant.url,
+            name=name,
+            print_results=False,
+        )
+        for name in ("managed-a", "managed-b")
+    )
+    comparison = compare_runs(client, new.run_id, old.run_id)
+    paired = client.experiments.compare_run_events(new.run_id, old.run_id)
+
+    assert comparison.common_datapoints == 3
+    assert (comparison.new_only_datapoints, comparison.old_only_datapoints) == (0, 0)
+    assert paired.totalEvents == 3
+    assert {pair.datapoint_id for pair in paired.events} == datapoints
 
 
 def test_the_events_of_two_runs_pair_up_by_datapoint(tenant: Tenant) -> None:

@@ -12,6 +12,7 @@ from honeyhive._generated.services import Sessions_service
 
 from .api import Tenant, error_of, new_event, new_session
 from .conftest import MakeTracer
+from .sdk_versions import ERROR_BODY_ON_EXCEPTIONS
 
 
 def stored_session(tenant: Tenant, session_id: str | None) -> generated.LegacyEvent:
@@ -210,6 +211,7 @@ def test_an_unknown_session_is_404_in_honeyhives_shape(tenant: Tenant, path: str
     assert missing in error_of(response)["message"]
 
 
+@ERROR_BODY_ON_EXCEPTIONS
 def test_the_sdk_surfaces_the_servers_message_on_404(tenant: Tenant) -> None:
     """The generated services raise HTTPException carrying HoneyHive's message and code."""
     from honeyhive._generated.api_config import HTTPException

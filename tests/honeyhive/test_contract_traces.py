@@ -287,3 +287,26 @@ def test_a_repeated_span_keeps_its_first_copy_and_counts_the_repeat(
     event = tenant.event("ev-dup")
     assert event is not None and event["event_name"] == "original"
     assert emulator.control.receipts(tenant.project)["ev-dup"] == 2
+
+
+def test_a_span_repeated_within_one_export_keeps_its_first_copy(
+    emulator: Emulator, tenant: Tenant
+) -> None:
+    """Events of an export are stored in id order: of two spans with one id, still the first
+    one sent is kept, whatever ids surround them."""
+    specs = [
+        SpanSpec(name, "sess-dup-one", attributes={"honeyhive_event_id": event_id})
+        for name, event_id in (
+            ("z-first", "ev-z"),
+            ("a-only", "ev-a"),
+            ("z-second", "ev-z"),
+            ("m-only", "ev-m"),
+        )
+    ]
+
+    response = tenant.call("POST", OTLP_PATH, content=json_export(*specs))
+
+    assert response.status_code == 200
+    by_id = {e["event_id"]: e["event_name"] for e in tenant.everything()}
+    assert (by_id["ev-z"], by_id["ev-a"], by_id["ev-m"]) == ("z-first", "a-only", "m-only")
+    assert emulator.control.receipts(tenant.project)["ev-z"] == 2

@@ -18,6 +18,7 @@ from support.readback.polling import wait_for
 
 from .api import HTTP, OTLP_PATH, Emulator, Tenant, error_of, event_body, new_event
 from .conftest import MakeTenant
+from .sdk_versions import ERROR_BODY_ON_EXCEPTIONS
 from .spans import SpanSpec, json_export, protobuf_export
 
 GUARDED = [
@@ -102,6 +103,7 @@ def test_a_429_fault_carries_retry_after(emulator: Emulator, tenant: Tenant) -> 
     assert tenant.everything() == []
 
 
+@ERROR_BODY_ON_EXCEPTIONS
 def test_the_sdks_export_retries_a_503_and_its_create_does_not(
     emulator: Emulator, tenant: Tenant
 ) -> None:

@@ -13,6 +13,7 @@ import pytest
 from honeyhive import HoneyHiveTracer
 from honeyhive.models import (
     AddDatapointsToDatasetRequest,
+    CreateConfigurationRequest,
     CreateDatasetRequest,
     CreateMetricRequest,
     DatapointMapping,
@@ -200,6 +201,15 @@ ROUTES = [
     ("DELETE", "/v1/metrics?metric_id=m", None),
     ("PUT", "/v1/metrics/m", {"name": "n"}),
     ("DELETE", "/v1/metrics/m", None),
+    # configurations
+    ("GET", "/v1/configurations", None),
+    (
+        "POST",
+        "/v1/configurations",
+        {"name": "c", "provider": "p", "parameters": {"call_type": "chat", "model": "m"}},
+    ),
+    ("PUT", "/v1/configurations/c", {"name": "x"}),
+    ("DELETE", "/v1/configurations/c", None),
 ]
 CREDENTIALS = {
     "unknown key": {"Authorization": "Bearer hh-not-a-real-key"},
@@ -237,12 +247,13 @@ def test_the_sdk_with_an_unknown_key_stores_nothing(
     assert tenant.call("GET", f"/session/{tracer.session_id}").status_code == 404
 
 
-# ---- datasets, datapoints, runs, metrics ------------------------------------------------------
+# ---- datasets, datapoints, runs, metrics, configurations -------------------------------------
 
 
 @dataclass(frozen=True)
 class RecordsVictim:
-    """A project's dataset (with one datapoint), a run with one scored session, and a metric."""
+    """A project's dataset (with one datapoint), a run with one scored session, a metric and a
+    configuration."""
 
     tenant: Tenant
     dataset_id: str
@@ -250,6 +261,7 @@ class RecordsVictim:
     run_id: str
     session_id: str
     metric_id: str
+    config_id: str
 
     @property
     def fill(self) -> dict[str, str]:
@@ -259,6 +271,7 @@ class RecordsVictim:
             "rid": self.run_id,
             "sid": self.session_id,
             "mid": self.metric_id,
+            "cid": self.config_id,
         }
 
     def everything(self) -> dict[str, Any]:
@@ -268,6 +281,7 @@ class RecordsVictim:
             "datapoints": "/v1/datapoints",
             "runs": "/v1/runs",
             "metrics": "/v1/metrics",
+            "configurations": "/v1/configurations",
             "result": f"/v1/runs/{self.run_id}/result",
             "raw metrics": f"/v1/runs/{self.run_id}/metrics",
         }
@@ -308,7 +322,16 @@ def records_victim(make_tenant: MakeTenant) -> RecordsVictim:
     metric_id = client.metrics.create(
         CreateMetricRequest(name="s3cr3t_score", type="PYTHON", criteria="s3cr3t")
     ).metric_id
-    return RecordsVictim(owner, dataset_id, datapoint_id, run_id, session_id, metric_id)
+    config_id = client.configurations.create(
+        CreateConfigurationRequest.model_validate(
+            {
+                "name": "private",
+                "provider": "openai",
+                "parameters": {"call_type": "chat", "model": "m", "hyperparameters": secret},
+            }
+        )
+    ).insertedId
+    return RecordsVictim(owner, dataset_id, datapoint_id, run_id, session_id, metric_id, config_id)
 
 
 @dataclass(frozen=True)
@@ -368,6 +391,10 @@ RECORD_ATTEMPTS = [
     RecordAttempt("update the metric (v1)", "PUT", "/v1/metrics/{mid}", {"criteria": "x"}),
     RecordAttempt("delete the metric", "DELETE", "/v1/metrics?metric_id={mid}"),
     RecordAttempt("delete the metric (v1)", "DELETE", "/v1/metrics/{mid}"),
+    RecordAttempt("list the configuration by name", "GET", "/v1/configurations?name=private",
+                  status=200, empty="configurations"),
+    RecordAttempt("update the configuration", "PUT", "/v1/configurations/{cid}", {"name": "x"}),
+    RecordAttempt("delete the configuration", "DELETE", "/v1/configurations/{cid}"),
 ]  # fmt: skip
 
 

@@ -1,6 +1,6 @@
-"""events.py on its own: flattened `honeyhive_*` attributes un-flattened (lists from `.0` keys),
-model attributes (OpenInference, GenAI) mapped, other attributes kept in metadata, errors from
-the status and from exception events, ids, types and timing."""
+"""span_mapping.py on its own: flattened `honeyhive_*` attributes un-flattened (lists from `.0`
+keys), model attributes (OpenInference, GenAI) mapped, other attributes kept in metadata, errors
+from the status and from exception events, ids, types and timing."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from emulator.honeyhive.events import session_id_of, span_event_id, span_to_event
-from emulator.honeyhive.otlp import Span, SpanEvent
+from emulator.honeyhive.ids import span_event_id
+from emulator.honeyhive.otlp.spans import Span, SpanEvent
+from emulator.honeyhive.span_mapping import session_id_of, span_to_event
 
 SID = "sess-1"
 

@@ -1,4 +1,4 @@
-"""Run results as pure functions over event documents (emulator/honeyhive/experiments.py): which
+"""Run results as pure functions over event documents (emulator/honeyhive/run_results/): which
 sessions belong to a run, aggregates at their edges, passing ranges, a run without sessions."""
 
 from __future__ import annotations
@@ -7,8 +7,15 @@ from typing import Any
 
 import pytest
 
-from emulator.honeyhive import experiments
 from emulator.honeyhive.errors import BadRequest
+from emulator.honeyhive.run_results.scoring import (
+    Judging,
+    Range,
+    aggregate,
+    check_function,
+    run_sessions,
+)
+from emulator.honeyhive.run_results.summary import summary
 
 
 def session(sid: str, **metadata: Any) -> dict[str, Any]:
@@ -32,7 +39,7 @@ def test_a_runs_sessions_are_those_naming_it_and_those_it_lists() -> None:
         step("tagged", score=1),
     ]
 
-    found = experiments.run_sessions(RUN, events)
+    found = run_sessions(RUN, events)
 
     assert set(found) == {"tagged", "listed"}
 
@@ -49,29 +56,29 @@ def test_a_runs_sessions_are_those_naming_it_and_those_it_lists() -> None:
     ],
 )
 def test_aggregates_at_their_edges(function: str, values: list[float], expected: Any) -> None:
-    assert experiments.aggregate(values, function) == expected
+    assert aggregate(values, function) == expected
 
 
 def test_an_unknown_aggregate_function_is_refused() -> None:
     with pytest.raises(BadRequest, match="unknown aggregate_function 'mean'"):
-        experiments.check_function("mean")
-    assert experiments.check_function(None) == "average"
+        check_function("mean")
+    assert check_function(None) == "average"
 
 
 @pytest.mark.parametrize(
     ("allowed", "value", "passes"),
     [
-        (experiments.Range(min=0.5), 0.5, True),
-        (experiments.Range(min=0.5), 0.4, False),
-        (experiments.Range(max=1), 2, False),
-        (experiments.Range(pass_when=True), True, True),
-        (experiments.Range(pass_when=True), False, False),
-        (experiments.Range(pass_when=3), 3, True),
-        (experiments.Range(pass_when=3), 4, False),
-        (experiments.Range(), 123, True),
+        (Range(min=0.5), 0.5, True),
+        (Range(min=0.5), 0.4, False),
+        (Range(max=1), 2, False),
+        (Range(pass_when=True), True, True),
+        (Range(pass_when=True), False, False),
+        (Range(pass_when=3), 3, True),
+        (Range(pass_when=3), 4, False),
+        (Range(), 123, True),
     ],
 )
-def test_passing_ranges(allowed: experiments.Range, value: Any, passes: bool) -> None:
+def test_passing_ranges(allowed: Range, value: Any, passes: bool) -> None:
     assert allowed.passes(value) is passes
 
 
@@ -81,14 +88,14 @@ def test_strings_nested_values_and_huge_integers_are_not_scores() -> None:
         step("s", ok=True, n=2, note="text", nested={"a": 1}, huge=10**400),
     ]
 
-    result = experiments.summary(RUN, events, experiments.Judging())
+    result = summary(RUN, events, Judging())
 
     assert [d["metric_name"] for d in result["metrics"]["details"]] == ["n", "ok"]
     assert result["datapoints"][0]["metrics"][0]["value"] is True
 
 
 def test_a_run_without_sessions_has_an_empty_unsuccessful_result() -> None:
-    result = experiments.summary({"run_id": "r9", "status": "pending"}, [], experiments.Judging())
+    result = summary({"run_id": "r9", "status": "pending"}, [], Judging())
 
     assert (result["success"], result["passed"], result["failed"]) == (False, [], [])
     assert result["datapoints"] == [] and result["metrics"]["details"] == []
@@ -99,6 +106,6 @@ def test_an_error_in_a_session_fails_its_datapoint() -> None:
     broken = {**step("s"), "event_id": "boom", "error": "RuntimeError: boom"}
     events = [session("s", run_id="r1", datapoint_id="dp"), step("s", score=1), broken]
 
-    result = experiments.summary(RUN, events, experiments.Judging())
+    result = summary(RUN, events, Judging())
 
     assert result["failed"] == ["dp"] and result["datapoints"][0]["passed"] is False

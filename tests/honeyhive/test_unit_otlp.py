@@ -1,5 +1,6 @@
-"""otlp.py on its own: both recorded samples decode; ids in hex or base64; intValue as a string;
-enum names or numbers; malformed exports fail whole, with a message naming the spot."""
+"""The OTLP decoders (emulator/honeyhive/otlp/) on their own: both recorded samples decode; ids
+in hex or base64; intValue as a string; enum names or numbers; malformed exports fail whole, with
+a message naming the spot."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from typing import Any
 
 import pytest
 
-from emulator.honeyhive import otlp
 from emulator.honeyhive.errors import BadRequest, UnsupportedMediaType
+from emulator.honeyhive.otlp.decode import decode, decode_json
+from emulator.honeyhive.otlp.spans import Span
 
 from .api import JSON_SAMPLE, PROTOBUF_SAMPLE
 from .spans import SpanSpec, json_export, protobuf_export
 
 
 def test_the_json_sample_decodes() -> None:
-    spans = otlp.decode(JSON_SAMPLE.read_bytes(), "application/json")
+    spans = decode(JSON_SAMPLE.read_bytes(), "application/json")
 
     assert [s.name for s in spans] == ["openai.chat", "tool-step", "my_chain"]
     chat = spans[0]
@@ -38,7 +40,7 @@ def test_the_json_sample_decodes() -> None:
 
 
 def test_the_protobuf_sample_decodes_as_its_recorded_dump_says() -> None:
-    spans = otlp.decode(PROTOBUF_SAMPLE.read_bytes(), "application/x-protobuf")
+    spans = decode(PROTOBUF_SAMPLE.read_bytes(), "application/x-protobuf")
 
     child, parent = spans
     assert (child.name, parent.name) == ("child-llm", "parent")
@@ -57,10 +59,10 @@ def test_json_and_protobuf_of_the_same_spans_decode_alike() -> None:
     parent = SpanSpec("p", "sess", attributes={"n": 3, "f": 0.5, "b": True, "s": "x"})
     specs = (parent, parent.child("c", status="ERROR", status_message="bad"))
 
-    from_json = otlp.decode(json_export(*specs), "application/json")
-    from_pb = otlp.decode(protobuf_export(*specs), "application/x-protobuf; charset=binary")
+    from_json = decode(json_export(*specs), "application/json")
+    from_pb = decode(protobuf_export(*specs), "application/x-protobuf; charset=binary")
 
-    def essentials(spans: list[otlp.Span]) -> list[tuple[Any, ...]]:
+    def essentials(spans: list[Span]) -> list[tuple[Any, ...]]:
         return [
             (s.trace_id, s.span_id, s.parent_span_id, s.name, s.kind, s.start_ns, s.end_ns,
              s.attributes, s.status_code, s.status_message)
@@ -75,8 +77,8 @@ def one_span(**fields: Any) -> bytes:
     return json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}).encode()
 
 
-def decode_one(**fields: Any) -> otlp.Span:
-    (span,) = otlp.decode_json(one_span(**fields))
+def decode_one(**fields: Any) -> Span:
+    (span,) = decode_json(one_span(**fields))
     return span
 
 
@@ -148,13 +150,13 @@ def test_enums_are_read_by_name_or_number(kind: Any, code: Any, expected: tuple[
 def test_protobuf_non_finite_doubles_are_none() -> None:
     spec = SpanSpec("s", "sess", attributes={"nan": float("nan"), "inf": float("-inf")})
 
-    (span,) = otlp.decode(protobuf_export(spec), "application/x-protobuf")
+    (span,) = decode(protobuf_export(spec), "application/x-protobuf")
 
     assert (span.attributes["nan"], span.attributes["inf"]) == (None, None)
 
 
 def test_an_empty_protobuf_body_is_no_spans() -> None:
-    assert otlp.decode(b"", "application/x-protobuf") == []
+    assert decode(b"", "application/x-protobuf") == []
 
 
 @pytest.mark.parametrize(
@@ -183,7 +185,7 @@ def test_an_empty_protobuf_body_is_no_spans() -> None:
 )
 def test_malformed_json_exports_fail_whole_naming_the_spot(body: bytes, says: str) -> None:
     with pytest.raises(BadRequest, match=None) as caught:
-        otlp.decode(body, "application/json")
+        decode(body, "application/json")
 
     assert says in caught.value.message
 
@@ -193,7 +195,7 @@ def test_a_bad_span_among_good_ones_fails_the_whole_export() -> None:
     good["resourceSpans"][0]["scopeSpans"][0]["spans"][1]["spanId"] = "short"
 
     with pytest.raises(BadRequest) as caught:
-        otlp.decode(json.dumps(good).encode(), "application/json")
+        decode(json.dumps(good).encode(), "application/json")
 
     assert "spans[1].spanId" in caught.value.message
 
@@ -207,7 +209,7 @@ def test_a_bad_span_among_good_ones_fails_the_whole_export() -> None:
 )
 def test_malformed_protobuf_fails(body: bytes, says: str) -> None:
     with pytest.raises(BadRequest) as caught:
-        otlp.decode(body, "application/x-protobuf")
+        decode(body, "application/x-protobuf")
 
     assert says in caught.value.message
 
@@ -215,6 +217,6 @@ def test_malformed_protobuf_fails(body: bytes, says: str) -> None:
 @pytest.mark.parametrize("content_type", ["text/plain", "", "application/xml", "json"])
 def test_other_content_types_are_unsupported(content_type: str) -> None:
     with pytest.raises(UnsupportedMediaType) as caught:
-        otlp.decode(b"{}", content_type)
+        decode(b"{}", content_type)
 
     assert "application/json or application/x-protobuf" in caught.value.message

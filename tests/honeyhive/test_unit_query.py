@@ -21,7 +21,7 @@ from emulator.honeyhive.query import (
     parse_date_range,
     parse_filters,
     parse_projections,
-    project,
+    projected,
     pushdown,
     to_epoch_ms,
 )
@@ -223,8 +223,8 @@ def test_bad_date_ranges_are_refused(raw: Any, says: str) -> None:
 def test_projections_keep_only_the_named_fields_nested_as_they_were() -> None:
     fields = parse_projections(["event_id", "metadata.customer.tier", "metadata.absent"])
 
-    assert project(EVENT, fields) == {"event_id": "e1", "metadata": {"customer.tier": "gold"}}
-    assert project(EVENT, None) is EVENT
+    assert projected(EVENT, fields) == {"event_id": "e1", "metadata": {"customer.tier": "gold"}}
+    assert projected(EVENT, None) is EVENT
 
 
 @pytest.mark.parametrize(

@@ -1,1 +1,2 @@
-"""One router per HoneyHive resource; each route parses, calls the backend, serialises."""
+"""One router per HoneyHive resource (and one for the control plane); each route parses, calls
+its resource's operations, serialises. A route names its fault group where it is declared."""

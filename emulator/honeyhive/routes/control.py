@@ -1,6 +1,6 @@
 """The test-control plane, apart from HoneyHive's routes: health, tenants, per-project reset,
 faults, ingest delay, and what arrived (payloads, receipts). Everything but health needs the
-control token, and only loopback clients are served."""
+control token, and only loopback clients are served. Each route calls `ops.control`."""
 
 from __future__ import annotations
 
@@ -12,19 +12,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from ..backend import Backend
 from ..bodies import openapi_body, parse
 from ..errors import Forbidden
 from ..faults import Fault
-from ..schemas import FaultsBody, IngestDelayBody, TenantBody
-from ..tenants import project_id_of
-from .deps import backend
+from ..schemas.control import FaultsBody, IngestDelayBody, TenantBody
+from .deps import Ops
 
 PREFIX = "/_control"
 TOKEN_HEADER = "x-control-token"
 
 
-def authorised(request: Request) -> None:
+async def authorised(request: Request) -> None:
     host = request.client.host if request.client else ""
     try:
         loopback = ip_address(host).is_loopback
@@ -40,67 +38,57 @@ def authorised(request: Request) -> None:
 
 router = APIRouter(prefix=PREFIX, tags=["Control"])
 guarded = APIRouter(prefix=PREFIX, tags=["Control"], dependencies=[Depends(authorised)])
-Bk = Annotated[Backend, Depends(backend)]
 
 
 @router.get("/health")
-async def health(b: Bk) -> dict[str, Any]:
-    return {"status": "ok", "tenants": len(b.tenants)}
+async def health(ops: Ops) -> dict[str, Any]:
+    return {"status": "ok", "tenants": ops.control.tenant_count()}
 
 
 @guarded.post("/tenants", openapi_extra=openapi_body(TenantBody), status_code=201)
-async def add_tenant(request: Request, b: Bk) -> JSONResponse:
+async def add_tenant(request: Request, ops: Ops) -> JSONResponse:
     body = await parse(request, TenantBody)
-    tenant = b.tenants.add(body.api_key, body.project)
-    b.store.put_tenants({tenant.key_hash: tenant.project})
+    tenant = ops.control.add_tenant(body.api_key, body.project)
     return JSONResponse({"project": tenant.project, "project_id": tenant.project_id}, 201)
 
 
 @guarded.post("/projects/{project}/reset")
-async def reset_project(project: str, b: Bk) -> dict[str, Any]:
-    pid = project_id_of(project)
-    b.faults.clear(pid)
-    return {"project": project, "deleted": b.store.reset_project(pid)}
+async def reset_project(project: str, ops: Ops) -> dict[str, Any]:
+    return {"project": project, "deleted": ops.control.reset(project)}
 
 
 @guarded.put("/faults", openapi_extra=openapi_body(FaultsBody))
-async def set_faults(request: Request, b: Bk) -> dict[str, Any]:
+async def set_faults(request: Request, ops: Ops) -> dict[str, Any]:
     body = await parse(request, FaultsBody)
-    b.faults.set(project_id_of(body.project), [Fault(**f.model_dump()) for f in body.faults])
+    ops.control.set_faults(body.project, [Fault(**f.model_dump()) for f in body.faults])
     return {"project": body.project, "faults": len(body.faults)}
 
 
 @guarded.get("/projects/{project}/faults")
-async def list_faults(project: str, b: Bk) -> dict[str, Any]:
-    return {"faults": [asdict(f) for f in b.faults.listing(project_id_of(project))]}
+async def list_faults(project: str, ops: Ops) -> dict[str, Any]:
+    return {"faults": [asdict(f) for f in ops.control.faults(project)]}
 
 
 @guarded.delete("/projects/{project}/faults")
-async def clear_faults(project: str, b: Bk) -> dict[str, Any]:
-    b.faults.clear(project_id_of(project))
+async def clear_faults(project: str, ops: Ops) -> dict[str, Any]:
+    ops.control.clear_faults(project)
     return {"project": project, "cleared": True}
 
 
 @guarded.put("/ingest-delay", openapi_extra=openapi_body(IngestDelayBody))
-async def ingest_delay(request: Request, b: Bk) -> dict[str, Any]:
+async def ingest_delay(request: Request, ops: Ops) -> dict[str, Any]:
     body = await parse(request, IngestDelayBody)
-    pid = project_id_of(body.project) if body.project else None
-    b.faults.set_ingest_delay(pid, body.seconds)
+    ops.control.set_ingest_delay(body.project, body.seconds)
     return {"project": body.project, "seconds": body.seconds}
 
 
 @guarded.get("/projects/{project}/payloads")
 async def payloads(
-    project: str, b: Bk, after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0
+    project: str, ops: Ops, after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0
 ) -> dict[str, Any]:
-    rows = b.store.payloads(project_id_of(project), after)
-    return {
-        "payloads": [
-            {k: v for k, v in r.items() if k != "body"} | {"size": len(r["body"])} for r in rows
-        ]
-    }
+    return {"payloads": ops.control.payloads(project, after)}
 
 
 @guarded.get("/projects/{project}/receipts")
-async def receipts(project: str, b: Bk) -> dict[str, Any]:
-    return {"receipts": b.store.receipts(project_id_of(project))}
+async def receipts(project: str, ops: Ops) -> dict[str, Any]:
+    return {"receipts": ops.control.receipts(project)}

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from .. import jsontext
-from ..backend import Evaluations, RunQuery
 from ..bodies import openapi_body, parse
 from ..errors import BadRequest
-from ..experiments import check_function
+from ..ops.runs import RunQuery, Runs
 from ..query import DateRange, Filter, parse_date_range, parse_filters
 from ..replies import (
     ComparedEvents,
@@ -32,29 +31,26 @@ from ..replies import (
     reply,
     run_result,
 )
-from ..schemas import CreateRunBody, RunFields, RunStatus
+from ..run_results.scoring import check_function
+from ..schemas.runs import CreateRunBody, RunFields, RunStatus
 from ..tenants import Tenant
-from .deps import evaluations, tenant
+from .deps import Caller, JsonText, Ops, PageNumber, faults
 
 router = APIRouter(tags=["Experiments"])
-Tnt = Annotated[Tenant, Depends(tenant)]
-Ev = Annotated[Evaluations, Depends(evaluations)]
-JsonText = Annotated[str | None, Query(description="JSON text")]
-Page = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
 @router.post("/v1/runs", openapi_extra=openapi_body(CreateRunBody))
-async def create_run(request: Request, t: Tnt, ev: Ev) -> JSONResponse:
-    run = ev.create_run(t, await parse(request, CreateRunBody))
+async def create_run(request: Request, t: Caller, ops: Ops) -> JSONResponse:
+    run = ops.runs.create(t, await parse(request, CreateRunBody))
     return reply(RunCreated, {"evaluation": run, "run_id": run["run_id"]})
 
 
 @router.get("/v1/runs")
 async def list_runs(
-    t: Tnt,
-    ev: Ev,
+    t: Caller,
+    ops: Ops,
     dataset_id: str | None = None,
-    page: Page = 1,
+    page: PageNumber = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     bracketed: Annotated[list[str] | None, Query(alias="run_ids[]")] = None,
     run_ids: Annotated[list[str] | None, Query()] = None,
@@ -75,61 +71,72 @@ async def list_runs(
         page=page,
         limit=limit,
     )
-    runs, pagination, metrics = ev.runs(t, query)
-    return reply(RunsPage, {"evaluations": runs, "pagination": pagination, "metrics": metrics})
+    found = ops.runs.page(t, query)
+    answer = {"evaluations": found.runs, "pagination": found.pagination, "metrics": found.metrics}
+    return reply(RunsPage, answer)
 
 
 @router.get("/v1/runs/compare/events")
 async def compare_events_legacy(
-    t: Tnt,
-    ev: Ev,
+    t: Caller,
+    ops: Ops,
     run_id_1: Annotated[str, Query(min_length=1)],
     run_id_2: Annotated[str, Query(min_length=1)],
     event_name: str | None = None,
     event_type: str | None = None,
     filter: JsonText = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    page: Page = 1,
+    page: PageNumber = 1,
 ) -> JSONResponse:
-    return _compared_events(ev, t, run_id_1, run_id_2, event_name, event_type, filter, limit, page)
+    return _compared_events(
+        ops.runs, t, run_id_1, run_id_2, event_name, event_type, filter, limit, page
+    )
 
 
 @router.get("/v1/runs/{run_id}")
-async def get_run(run_id: str, t: Tnt, ev: Ev) -> JSONResponse:
-    return reply(OneRun, {"evaluation": ev.run(t, run_id)})
+async def get_run(run_id: str, t: Caller, ops: Ops) -> JSONResponse:
+    return reply(OneRun, {"evaluation": ops.runs.get(t, run_id)})
 
 
 @router.put("/v1/runs/{run_id}", openapi_extra=openapi_body(RunFields))
-async def update_run(run_id: str, request: Request, t: Tnt, ev: Ev) -> JSONResponse:
-    run = ev.update_run(t, run_id, await parse(request, RunFields))
+async def update_run(run_id: str, request: Request, t: Caller, ops: Ops) -> JSONResponse:
+    run = ops.runs.update(t, run_id, await parse(request, RunFields))
     return reply(RunUpdated, {"evaluation": run})
 
 
-@router.delete("/v1/runs/{run_id}")
-async def delete_run(run_id: str, t: Tnt, ev: Ev) -> JSONResponse:
-    ev.delete_run(t, run_id)
+@router.delete("/v1/runs/{run_id}", dependencies=faults("delete"))
+async def delete_run(run_id: str, t: Caller, ops: Ops) -> JSONResponse:
+    ops.runs.delete(t, run_id)
     return reply(RunDeleted, {"id": run_id, "deleted": True})
 
 
 @router.get("/v1/runs/{run_id}/result")
 async def run_result_legacy(
-    run_id: str, t: Tnt, ev: Ev, aggregate_function: str | None = None, filters: JsonText = None
+    run_id: str,
+    t: Caller,
+    ops: Ops,
+    aggregate_function: str | None = None,
+    filters: JsonText = None,
 ) -> JSONResponse:
-    return _result(ev, t, run_id, aggregate_function, filters)
+    return _result(ops.runs, t, run_id, aggregate_function, filters)
 
 
 @router.get("/v1/runs/{run_id}/summary")
 async def run_summary(
-    run_id: str, t: Tnt, ev: Ev, aggregate_function: str | None = None, filters: JsonText = None
+    run_id: str,
+    t: Caller,
+    ops: Ops,
+    aggregate_function: str | None = None,
+    filters: JsonText = None,
 ) -> JSONResponse:
-    return _result(ev, t, run_id, aggregate_function, filters)
+    return _result(ops.runs, t, run_id, aggregate_function, filters)
 
 
 @router.get("/v1/runs/{run_id}/metrics")
 async def run_metrics(
-    run_id: str, t: Tnt, ev: Ev, dateRange: JsonText = None, filters: JsonText = None
+    run_id: str, t: Caller, ops: Ops, dateRange: JsonText = None, filters: JsonText = None
 ) -> JSONResponse:
-    found = ev.run_metrics(
+    found = ops.runs.event_metrics(
         t, run_id, filters=_filters("filters", filters), date_range=_date_range(dateRange)
     )
     return reply(RunMetrics, {"events": found, "totalEvents": len(found)})
@@ -140,51 +147,51 @@ async def run_metrics(
 async def compare_runs(
     new_run_id: str,
     old_run_id: str,
-    t: Tnt,
-    ev: Ev,
+    t: Caller,
+    ops: Ops,
     aggregate_function: str | None = None,
     filters: JsonText = None,
 ) -> JSONResponse:
-    return _comparison(ev, t, new_run_id, old_run_id, aggregate_function, filters)
+    return _comparison(ops.runs, t, new_run_id, old_run_id, aggregate_function, filters)
 
 
 @router.get("/v1/runs/{new_run_id}/compare/{old_run_id}/events")
 async def compare_events(
     new_run_id: str,
     old_run_id: str,
-    t: Tnt,
-    ev: Ev,
+    t: Caller,
+    ops: Ops,
     event_name: str | None = None,
     event_type: str | None = None,
     filter: JsonText = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    page: Page = 1,
+    page: PageNumber = 1,
 ) -> JSONResponse:
     return _compared_events(
-        ev, t, new_run_id, old_run_id, event_name, event_type, filter, limit, page
+        ops.runs, t, new_run_id, old_run_id, event_name, event_type, filter, limit, page
     )
 
 
 def _result(
-    ev: Evaluations, t: Tenant, run_id: str, function: str | None, filters: str | None
+    runs: Runs, t: Tenant, run_id: str, function: str | None, filters: str | None
 ) -> JSONResponse:
-    found = ev.run_result(
+    found = runs.result(
         t, run_id, function=check_function(function), filters=_filters("filters", filters)
     )
     return run_result(found)
 
 
 def _comparison(
-    ev: Evaluations, t: Tenant, new: str, old: str, function: str | None, filters: str | None
+    runs: Runs, t: Tenant, new: str, old: str, function: str | None, filters: str | None
 ) -> JSONResponse:
-    found = ev.compare_runs(
+    found = runs.compare(
         t, new, old, function=check_function(function), filters=_filters("filters", filters)
     )
     return reply(RunComparison, found)
 
 
 def _compared_events(
-    ev: Evaluations,
+    runs: Runs,
     t: Tenant,
     new: str,
     old: str,
@@ -194,7 +201,7 @@ def _compared_events(
     limit: int,
     page: int,
 ) -> JSONResponse:
-    pairs, total = ev.compare_events(
+    pairs, total = runs.compare_events(
         t,
         new,
         old,

@@ -8,29 +8,19 @@
 - every other attribute lands in metadata under its own (dotted) key;
 - `error` comes from `honeyhive_error`, the span status (ERROR) or an `exception` span event.
 
-Parent/child links are resolved on read (store.py): children usually reach the backend before
-their parents, so nothing here depends on arrival order.
+Parent/child links are resolved on read (`storage/span_tree.py`): children usually reach the
+emulator before their parents, so nothing here depends on arrival order.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 from typing import Any
 
-from .otlp import Span
+from .event_fields import ENRICHMENT_FIELDS, EVENT_TYPES
+from .ids import span_event_id
+from .otlp.spans import Span
 
-ENRICHMENT_FIELDS = (
-    "inputs",
-    "outputs",
-    "metadata",
-    "config",
-    "metrics",
-    "feedback",
-    "user_properties",
-)
-EVENT_TYPES = ("session", "model", "chain", "tool")
 _ENRICHMENT_SET = frozenset(ENRICHMENT_FIELDS)
 _BOOKKEEPING = {
     "honeyhive.session_id",
@@ -43,20 +33,44 @@ _BOOKKEEPING = {
     "honeyhive_error",
     "honeyhive_duration_ms",
 }
-_ID_NAMESPACE = uuid.UUID("6f1d7a4e-8f7e-4c1b-9d55-7f2b0c3e9a10")
 
 
-_ID_PREFIX = _ID_NAMESPACE.bytes
+# What an attribute key asks for depends on the key alone, and an application sends the same
+# few dozen keys on every span: each key is classified once (`_route`) and looked up after
+_SKIP, _FIELD_KEY, _FIELD_PATH, _FIELD_JSON, _MODEL, _METADATA = (
+    "skip",
+    "field key",
+    "field path",
+    "field json",
+    "model",
+    "metadata",
+)
+_Route = tuple[str, str, tuple[str, ...]]  # kind, enrichment field, path inside it
+_ROUTES: dict[str, _Route] = {}
+_MAX_ROUTES = 65_536  # keys are the client's to choose: bound the cache
 
 
-def span_event_id(trace_id: str, span_id: str) -> str:
-    """A stable event id for a span that did not name its own: the UUIDv5 of `trace:span` in
-    the emulator's namespace (`uuid.uuid5`, spelled out: it is on every span's path)."""
-    digest = bytearray(hashlib.sha1(_ID_PREFIX + f"{trace_id}:{span_id}".encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+def _route(key: str) -> _Route:
+    if key in _BOOKKEEPING or key.startswith("traceloop.association.properties."):
+        found: _Route = (_SKIP, "", ())
+    else:
+        field, _, path = key.partition(".")
+        target = field.removeprefix("honeyhive_")
+        if target in _ENRICHMENT_SET and field.startswith("honeyhive_"):
+            if "." in path:
+                found = (_FIELD_PATH, target, tuple(path.split(".")))
+            elif path:
+                found = (_FIELD_KEY, target, (path,))
+            else:
+                found = (_FIELD_JSON, target, ())
+        elif key.startswith(_MODEL_PREFIXES):
+            found = (_MODEL, "", ())
+        else:
+            found = (_METADATA, "", ())
+    if len(_ROUTES) >= _MAX_ROUTES:
+        _ROUTES.clear()
+    _ROUTES[key] = found
+    return found
 
 
 def session_id_of(span: Span) -> str | None:
@@ -70,22 +84,20 @@ def session_id_of(span: Span) -> str | None:
 def span_to_event(span: Span, *, project: str, project_id: str, session_id: str) -> dict[str, Any]:
     attrs = span.attributes
     event: dict[str, Any] = {field: {} for field in ENRICHMENT_FIELDS}
+    metadata = event["metadata"]
     for key, value in attrs.items():
-        if key in _BOOKKEEPING or key.startswith("traceloop.association.properties."):
-            continue
-        field, _, path = key.partition(".")
-        target = field.removeprefix("honeyhive_")
-        if target in _ENRICHMENT_SET and field.startswith("honeyhive_"):
-            if "." in path:
-                _put(event[target], path.split("."), value)
-            elif path:
-                event[target][path] = value
-            elif isinstance(value, str):
+        kind, target, path = _ROUTES.get(key) or _route(key)
+        if kind is _METADATA:
+            metadata[key] = value
+        elif kind is _FIELD_KEY:
+            event[target][path[0]] = value
+        elif kind is _FIELD_PATH:
+            _put(event[target], path, value)
+        elif kind is _FIELD_JSON:
+            if isinstance(value, str):
                 _merge_json_object(event[target], value)
-            continue
-        if _map_model_attribute(event, key, value):
-            continue
-        event["metadata"][key] = value
+        elif kind is _MODEL and not _map_model_attribute(event, key, value):
+            metadata[key] = value
     _lists_from_indexes(event)
 
     # int / int is correctly rounded; / 1e6 would first round the nanoseconds to a float
@@ -166,8 +178,7 @@ _MODEL_PREFIXES = ("llm.", "gen_ai.")  # every key below starts with one of them
 
 
 def _map_model_attribute(event: dict[str, Any], key: str, value: Any) -> bool:
-    if not key.startswith(_MODEL_PREFIXES):
-        return False
+    """Map a `llm.*` / `gen_ai.*` attribute; False when the key is none of the mapped ones."""
     if key in _TOKEN_KEYS:
         event["metadata"][_TOKEN_KEYS[key]] = value
         return True
@@ -197,7 +208,7 @@ def _map_model_attribute(event: dict[str, Any], key: str, value: Any) -> bool:
 # ---- un-flattening --------------------------------------------------------------------------
 
 
-def _put(target: dict[str, Any], path: list[str], value: Any) -> None:
+def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node = target
     for part in path[:-1]:
         child = node.get(part)
@@ -224,8 +235,9 @@ def _lists_from_indexes(event: dict[str, Any]) -> None:
     """`{"0": a, "1": b}` nodes (flattened lists) become `[a, b]`, recursively."""
     for field in ENRICHMENT_FIELDS:
         node = event[field]
-        if node:
-            event[field] = {k: _listify(v) if isinstance(v, dict) else v for k, v in node.items()}
+        for k, v in node.items():
+            if isinstance(v, dict):
+                node[k] = _listify(v)  # replacing values keeps the keys and their order
     for message in _messages(event["inputs"].get("chat_history")):
         _gather_tool_calls(message)
     messages = event["outputs"].pop("messages", None)

@@ -1,18 +1,13 @@
 """OTLP/HTTP trace ingestion, JSON or protobuf, plain or gzip; replies 200 as the SDK's exporter
-requires."""
+requires (a partial success names the spans that were refused)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
-from ..backend import Backend
-from ..otlp import PROTOBUF_TYPES, decompress
-from ..tenants import Tenant
-from .deps import backend, tenant
+from .deps import Caller, Ops, faults
 
 router = APIRouter(tags=["OpenTelemetry"])
 
@@ -27,20 +22,15 @@ _OTLP_BODY = {
 }
 
 
-@router.post("/opentelemetry/v1/traces", openapi_extra=_OTLP_BODY)
-async def export_traces(
-    request: Request,
-    t: Annotated[Tenant, Depends(tenant)],
-    b: Annotated[Backend, Depends(backend)],
-) -> Response:
-    content_type = request.headers.get("content-type", "")
-    body = decompress(
+@router.post("/opentelemetry/v1/traces", openapi_extra=_OTLP_BODY, dependencies=faults("otlp"))
+async def export_traces(request: Request, t: Caller, ops: Ops) -> Response:
+    result = ops.traces.ingest(
+        t,
         await request.body(),
+        request.headers.get("content-type", ""),
         request.headers.get("content-encoding"),
-        request.app.state.max_body_bytes,
     )
-    result = b.ingest_otlp(t, body, content_type)
-    if content_type.split(";")[0].strip().lower() in PROTOBUF_TYPES:
+    if result.wire_format == "protobuf":
         answer = trace_service_pb2.ExportTraceServiceResponse()
         if result.rejected:
             answer.partial_success.rejected_spans = result.rejected
