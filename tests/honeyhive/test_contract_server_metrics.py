@@ -12,7 +12,7 @@ from typing import Any
 from honeyhive.experiments import evaluate
 from honeyhive.models import CreateMetricRequest
 
-from support.tracing import clean_context, pin_global_provider
+from support.sdk.tracing import clean_context, pin_global_provider
 
 from .api import Tenant, event_body, is_
 
