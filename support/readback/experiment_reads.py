@@ -51,47 +51,52 @@ def results(reader: BackendReader, experiment: Experiment) -> ExperimentResultSu
 
 
 def sessions(reader: BackendReader, experiment: Experiment) -> dict[str, Stored]:
-    """Each session of the run as stored, by the question its datapoint asked, once it holds
-    the app's step with its expected scores and the answer the SDK records on the session."""
+    """Each session of the run as stored, by the question its datapoint asked, once every one
+    holds the app's step with its expected scores and the answer the SDK records on the session
+    — one deadline for them all (on a timeout: the last state, for the checks to say what is
+    missing)."""
     run = reader.client.experiments.get_run(experiment.run_id).evaluation
     expected = experiment.expected_scores()
+
+    def question_of(events: list[Event]) -> str | None:
+        session = next((e for e in events if e.get("event_type") == "session"), {})
+        return experiment.dataset.question_of((session.get("metadata") or {}).get("datapoint_id"))
+
+    def ready(events: list[Event]) -> bool:
+        session = next((e for e in events if e.get("event_type") == "session"), {})
+        steps = [e for e in events if e.get("event_name") == APP_STEP]
+        wanted = set(expected.get(question_of(events) or "", {}))
+        return bool(session.get("outputs")) and any(
+            wanted <= set(s.get("metrics") or {}) for s in steps
+        )
+
+    def read_all() -> dict[str, list[Event]]:
+        return {sid: reader.session_events(sid) for sid in run.event_ids}
+
+    try:
+        held = wait_for(
+            read_all,
+            lambda found: all(ready(events) for events in found.values()),
+            what=f"the {len(run.event_ids)} sessions of run {experiment.run_id} with their scores",
+            timeout=30.0,
+            on_done=reader.on_poll,
+        )
+    except WaitTimeout as exc:
+        if not isinstance(exc.last, dict):
+            raise
+        held = exc.last
     out: dict[str, Stored] = {}
     unlinked: list[str] = []
-    for sid in run.event_ids:
-
-        def ready(events: list[Event]) -> bool:
-            session = next((e for e in events if e.get("event_type") == "session"), {})
-            steps = [e for e in events if e.get("event_name") == APP_STEP]
-            question = experiment.dataset.question_of(
-                (session.get("metadata") or {}).get("datapoint_id")
-            )
-            wanted = set(expected.get(question or "", {}))
-            return bool(session.get("outputs")) and any(
-                wanted <= set(s.get("metrics") or {}) for s in steps
-            )
-
-        try:
-            events = reader.wait_for_session(sid, names=[APP_STEP], ready=ready, timeout=30.0)
-        except WaitTimeout as exc:
-            if not isinstance(exc.last, list) or not exc.last:
-                raise
-            events = exc.last
-        stored = Stored(sid, events)
-        question = experiment.dataset.question_of(
-            (stored.session.get("metadata") or {}).get("datapoint_id")
-        )
+    for sid, events in held.items():
+        question = question_of(events) if events else None
         if question is None or question in out:
             unlinked.append(sid)
             continue
-        out[question] = stored
+        out[question] = Stored(sid, events)
     attach_text(
         "the run's sessions (as stored)",
         "\n\n".join(f"{q}\n{span_tree(s.events)}" for q, s in out.items())
-        + (
-            f"\n\nsessions linked to no datapoint of the dataset (or twice): {unlinked}"
-            if unlinked
-            else ""
-        ),
+        + (f"\n\nsessions linked to no datapoint (or twice): {unlinked}" if unlinked else ""),
     )
     attach_json("the run's session events (as stored)", {q: s.events for q, s in out.items()})
     return out
