@@ -14,6 +14,8 @@ import os
 import secrets
 import socket
 import sys
+import tempfile
+from pathlib import Path
 
 import uvicorn
 
@@ -28,7 +30,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m emulator.honeyhive", description=__doc__)
     p.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    p.add_argument("--db", default="honeyhive-emulator.db", help="SQLite file, or :memory:")
+    p.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file, or :memory: (default: a new file in a temporary folder, named at start)",
+    )
     p.add_argument("--tenants", help=f'JSON file {{"<api key>": "<project>"}} (or ${TENANTS_ENV})')
     p.add_argument("--ingest-delay", type=float, default=0.0, help="seconds before data shows")
     p.add_argument("--max-body-bytes", type=int, default=16 * 1024 * 1024)
@@ -81,9 +87,22 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
     token = args.control_token or secrets.token_urlsafe(24)
+    db = args.db or str(Path(tempfile.mkdtemp(prefix="honeyhive-emulator-")) / "honeyhive.db")
+    where = db if db == ":memory:" else str(Path(db).resolve())
+    kept = "" if args.db else " (temporary: give --db PATH to keep one)"
+    print(f"database: {where}{kept}", file=sys.stderr, flush=True)
+    if not tenants:
+        print(
+            "no tenants yet: every request is refused (401) until an API key is mapped to a "
+            f'project: --tenants FILE with {{"<api key>": "<project>"}}, ${TENANTS_ENV} with the '
+            'same JSON, or POST /_control/tenants {"api_key": ..., "project": ...} with the '
+            "x-control-token header",
+            file=sys.stderr,
+            flush=True,
+        )
     app = create_app(
         Settings(
-            db=args.db,
+            db=db,
             tenants=tenants,
             control_token=token,
             ingest_delay=args.ingest_delay,

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from emulator.honeyhive.__main__ import main as cli_main
+from emulator.process import Service
 from support.readback.polling import wait_for
 
 from .api import HTTP, Tenant, error_of, new_session
@@ -312,3 +313,23 @@ def test_kept_alive_connections_answer_without_a_nagle_stall(launch: Launch) -> 
             timings.append(time.perf_counter() - started)
 
     assert statistics.median(timings[1:]) < 0.035, timings  # a delayed ACK is >= 40 ms
+
+
+def test_started_by_hand_it_says_where_its_database_is_and_how_to_add_a_tenant(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: no database silently in the current folder, no silent empty tenant table."""
+    service = Service(
+        name="by-hand",
+        argv=["-m", "emulator.honeyhive", "--port", "0"],
+        log_path=tmp_path / "by-hand.log",
+    )
+    try:
+        service.start(timeout=60)
+    finally:
+        service.stop()
+    logged = (tmp_path / "by-hand.log").read_text(encoding="utf-8")
+    assert "database: /" in logged and "(temporary: give --db PATH to keep one)" in logged
+    assert "no tenants yet: every request is refused (401)" in logged
+    assert "--tenants FILE" in logged and "POST /_control/tenants" in logged
+    assert not list(Path.cwd().glob("honeyhive-emulator.db"))
