@@ -20,6 +20,7 @@ MODULES = [
     "steps.distributed",
     "steps.tenants",
     "steps.experiments",
+    "steps.configurations",
     "steps.cleanup",
     "steps.findings",
     "steps.sessions",

@@ -11,6 +11,7 @@ import pytest
 from honeyhive.experiments.models import ExperimentResultSummary
 
 from support.flows.application import Application, Service
+from support.flows.configurations import StoredConfiguration
 from support.flows.experiments import Experiment
 from support.flows.faults import Plan
 from support.outcome import Outcome
@@ -180,9 +181,16 @@ def service(
     model: ModelTarget,
     application: Application,
     tracer_settings: TracerSettings,
+    configurations: dict[str, StoredConfiguration],
 ) -> Service:
     """The application a Given described, on the scenario's project, tracer and model."""
-    return Service(tracers, project, model, application, tracer_settings)
+    return Service(tracers, project, model, application, tracer_settings, configurations)
+
+
+@pytest.fixture
+def configurations() -> dict[str, StoredConfiguration]:
+    """The configurations the scenario's Givens stored in the project, by the feature's name."""
+    return {}
 
 
 # ---- what the backend holds for the When's outcome ----------------------------------------------

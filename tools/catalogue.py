@@ -54,6 +54,7 @@ GROUPS: list[tuple[str, str, list[str]]] = [
             "distributed",
             "tenants",
             "experiments",
+            "configurations",
             "cleanup",
             "findings",
         ],

@@ -75,6 +75,11 @@ class AsksModelWithTool(Action):
 
 
 @dataclass(frozen=True)
+class AsksModelConfigured(Action):
+    configuration: str  # the name of a configuration the project holds in HoneyHive
+
+
+@dataclass(frozen=True)
 class CallsTool(Action):
     tool: str
     returns: str | None = None
@@ -112,6 +117,11 @@ _ACTIONS: list[tuple[str, str, Callable[[str, re.Match[str]], Action]]] = [
         'asks the model "<question>"',
         r'asks the model "(.+)"( and streams the answer)?',
         lambda p, m: AsksModel(p, m[1], stream=bool(m[2])),
+    ),
+    (
+        'asks the model with the configuration "<name>"',
+        r'asks the model with the configuration "(.+)"',
+        lambda p, m: AsksModelConfigured(p, m[1]),
     ),
     (
         'asks the model, which calls the tool "<tool>"',
@@ -247,6 +257,17 @@ class RequestRun:
     error: str | None = None  # the failure that ended the request, if any
 
 
+@dataclass(frozen=True)
+class Configured:
+    """What a stored configuration tells the application to call the model with."""
+
+    config_id: str
+    model: str
+    temperature: float | None
+    max_tokens: int | None
+    system: str | None
+
+
 @dataclass
 class Settings:
     retries: int = 0  # application-side retries of a failed model call
@@ -263,10 +284,12 @@ class Pipeline:
         steps: list[StepSpec],
         settings: Settings | None = None,
         documents: DocumentStore | None = None,
+        configurations: Callable[[str], Configured | None] | None = None,
     ) -> None:
         self.tracer, self.client, self.model, self.steps = tracer, client, model, steps
         self.settings = settings or Settings()
         self.documents = documents
+        self.configurations = configurations
 
     def handle(self, request_id: str, text: str) -> RequestRun:
         """Run every step for one request. A failing step ends the request (its parents fail
@@ -314,6 +337,8 @@ class Pipeline:
         if isinstance(action, AsksModel):
             question = action.question or str(value)
             return self._ask([{"role": "user", "content": question}], stream=action.stream).text
+        if isinstance(action, AsksModelConfigured):
+            return self._ask_configured(action.configuration, str(value), step)
         if isinstance(action, AsksModelWithTool):
             return self._ask_with_tool(action.tool, str(value), run, step.name)
         if isinstance(action, CallsTool):
@@ -342,6 +367,24 @@ class Pipeline:
             temperature=self.settings.temperature,
             **params,
         )
+
+    def _ask_configured(self, name: str, question: str, step: StepRun) -> str:
+        """Fetch the configuration from the project, then call the model as it says."""
+        found = self.configurations(name) if self.configurations else None
+        if found is None:
+            raise StepFailed(f"the project holds no configuration named {name!r}")
+        step.metadata["configuration.name"] = name
+        step.metadata["configuration.id"] = found.config_id
+        self.tracer.enrich_span(metadata=step.metadata)
+        messages = [{"role": "system", "content": found.system}] if found.system else []
+        params: dict[str, Any] = {
+            "model": found.model,
+            "messages": [*messages, {"role": "user", "content": question}],
+        }
+        if found.temperature is not None:
+            params["temperature"] = found.temperature
+        params["max_tokens"] = found.max_tokens or self.settings.max_tokens
+        return complete(self.client, retries=self.settings.retries, **params).text
 
     def _ask_with_tool(self, tool: str, question: str, run: RequestRun, parent: str) -> str:
         """The model is offered the tool and asked to use it; the application runs the tool with

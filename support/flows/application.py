@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import contextvars
 import functools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from honeyhive import HoneyHiveTracer
+from honeyhive import HoneyHive, HoneyHiveTracer
 
-from support.app.pipeline import Pipeline, RequestRun, Settings, StepSpec, build_steps
+from support.app.pipeline import (
+    Configured,
+    Pipeline,
+    RequestRun,
+    Settings,
+    StepSpec,
+    build_steps,
+)
+from support.flows.configurations import StoredConfiguration
 from support.ids import unique
 from support.outcome import BadScenario, Facet, Outcome, SessionOutcome, StepOutcome, TracingFacts
 from support.readback.fields import field
@@ -51,6 +60,39 @@ class Served(Facet):
     runs: tuple[tuple[str, tuple[RequestRun, ...]], ...]  # (user, their requests)
 
 
+def configuration_lookup(
+    project: Project, stored: dict[str, StoredConfiguration]
+) -> Callable[[str], Configured | None]:
+    """How the application finds a configuration by name in the project: the SDK's
+    `configurations.list()` (its `get_configuration(id)` returns every configuration, whatever
+    the id). A name the feature gave a stored configuration means that one (stored under a
+    unique name per scenario, so scenarios sharing a project never read each other's)."""
+    client = HoneyHive(api_key=project.api_key, server_url=project.url)
+
+    def lookup(name: str) -> Configured | None:
+        wanted = stored[name].stored_as if name in stored else name
+        for item in client.configurations.list():
+            if item.name == wanted:
+                parameters = item.parameters.model_dump() if item.parameters else {}
+                hyper = parameters.get("hyperparameters") or {}
+                template = parameters.get("template") or []
+                system = next(
+                    (
+                        t.get("content")
+                        for t in template
+                        if isinstance(t, dict) and t.get("role") == "system"
+                    ),
+                    None,
+                )
+                return Configured(
+                    str(item.id), str(parameters.get("model")), hyper.get("temperature"),
+                    hyper.get("max_tokens"), system,
+                )  # fmt: skip
+        return None
+
+    return lookup
+
+
 @dataclass(frozen=True)
 class Service:
     """The described application, ready to serve the scenario's users."""
@@ -60,13 +102,20 @@ class Service:
     model: ModelTarget
     application: Application
     settings: TracerSettings
+    configurations: dict[str, StoredConfiguration]
 
     def __repr__(self) -> str:
         return f"Service({len(self.application.steps)} steps)"
 
     def serve(self, **requests: Any) -> Outcome:
         return serve(
-            self.tracers, self.project, self.model, self.application, self.settings, **requests
+            self.tracers,
+            self.project,
+            self.model,
+            self.application,
+            self.settings,
+            configurations=self.configurations,
+            **requests,
         )
 
 
@@ -109,6 +158,7 @@ def serve(
     requests: int = 1,
     size: int | None = None,
     text: str | None = None,
+    configurations: dict[str, StoredConfiguration] | None = None,
 ) -> Outcome:
     if users < 1 or requests < 1:
         raise BadScenario("at least one user sending at least one request")
@@ -123,6 +173,7 @@ def serve(
         else openai_client(model, max_retries=settings.client_retries)
     )
     fields = settings.session_fields()
+    configurations = configurations or {}
 
     def serve_user(user: str) -> tuple[str, str, list[RequestRun]]:
         session_name = f"{service}-{user}"
@@ -136,7 +187,12 @@ def serve(
             ) as session_id,
         ):
             pipeline = Pipeline(
-                tracer, client, model.model, list(app.steps), Settings(retries=settings.retries)
+                tracer,
+                client,
+                model.model,
+                list(app.steps),
+                Settings(retries=settings.retries),
+                configurations=configuration_lookup(project, configurations),
             )
             runs = [
                 pipeline.handle(f"{session_name}-r{n}", request_text(user, n, size, text))

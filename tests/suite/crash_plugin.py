@@ -12,10 +12,12 @@ and breaks one behaviour, so a check can be shown failing when it should:
     ACCEPTANCE_BREAK=drop-evaluator   evaluate() silently runs without the last evaluator
     ACCEPTANCE_BREAK=alter-prompt     the model is sent another text than the app recorded
     ACCEPTANCE_BREAK=no-session-delete  the backend cannot remove sessions
+    ACCEPTANCE_BREAK=stale-configuration  the application calls the model with a stale setting
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import re
@@ -92,11 +94,28 @@ def _no_session_delete() -> None:
     cleanup.delete_session = refuse
 
 
+def _stale_configuration() -> None:
+    flow: Any = importlib.import_module("support.flows.application")
+    original = flow.configuration_lookup
+
+    def stale(*args: Any, **kwargs: Any) -> Any:
+        lookup = original(*args, **kwargs)
+
+        def older(name: str) -> Any:
+            found = lookup(name)
+            return None if found is None else dataclasses.replace(found, temperature=0.9)
+
+        return older
+
+    flow.configuration_lookup = stale
+
+
 BREAKS = {
     "resend-exports": _resend_exports,
     "drop-evaluator": _drop_evaluator,
     "alter-prompt": _alter_prompt,
     "no-session-delete": _no_session_delete,
+    "stale-configuration": _stale_configuration,
 }
 
 

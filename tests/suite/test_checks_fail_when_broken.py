@@ -48,6 +48,12 @@ def run(feature: str, scenario: str, broken: str) -> subprocess.CompletedProcess
             "recorded sending",
         ),
         (
+            "stale-configuration",
+            "prompt_configurations",
+            "holds",
+            "'support-answer' holds {'config.model'",
+        ),
+        (
             "no-session-delete",
             "resource_cleanup",
             "removed",
