@@ -32,6 +32,10 @@ def run_once(mode: str, junit: Path) -> tuple[int, list[str], float]:
         "-q",
         "-p",
         "no:randomly",
+        "-p",
+        "no:schemathesis",
+        "-p",
+        "no:hypothesispytest",
         f"--junitxml={junit}",
         *MODES[mode],
     ]
