@@ -30,6 +30,7 @@ def each_exactly_once(readback: Readback, outcome: Outcome, endpoints: Endpoints
             window=endpoints.absence_window,
             what="the traced steps",
             only_traced_names=True,
+            settled=delivery.sent_and_settled(outcome, session),
         )
         receipts = project.control.receipts(project.name) if project.control else None
         delivery.exactly_once(stored, session, receipts)
@@ -50,6 +51,7 @@ def all_arrived(readback: Readback, outcome: Outcome, endpoints: Endpoints) -> N
         lambda: _receipts(outcome),
         window=endpoints.absence_window,
         facts=facts,
+        settled=delivery.sent_and_settled(outcome),
     )
 
 

@@ -43,5 +43,9 @@ def one_event(
 ) -> None:
     """Watched over the whole absence window, not only at the first sighting."""
     delivery.nothing_extra_over_window(
-        reader, outcome.session, window=endpoints.absence_window, what="the failing function"
+        reader,
+        outcome.session,
+        window=endpoints.absence_window,
+        what="the failing function",
+        settled=delivery.sent_and_settled(outcome),
     )

@@ -91,3 +91,5 @@ def test_every_bench_runs_in_quick_mode_and_writes_its_figures(tmp_path: Path) -
         for figure in doc["figures"]:
             assert figure["value"] == figure["value"], f"{bench}: {figure['name']} is NaN"
             assert f"{bench}: {figure['name']}" in done.stdout
+    suite = json.loads((tmp_path / "suite.json").read_text())["figures"]
+    assert any(f["name"].startswith("one scenario") for f in suite), "no one-scenario figure"

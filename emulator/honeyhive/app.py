@@ -14,7 +14,7 @@ from starlette.requests import ClientDisconnect
 
 from .errors import ApiError, ConnectionDropped, error_body
 from .faults import FaultBook
-from .middleware import BodyLimit, RequestLog
+from .middleware import BodyLimit, InFlight, RequestLog
 from .ops.operations import Operations
 from .routes import (
     configurations,
@@ -60,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
         store, tenants, faults, max_body_bytes=settings.max_body_bytes
     )
     app.state.control_token = settings.control_token
+    app.state.in_flight = [0]  # HoneyHive requests being handled (middleware.InFlight)
     for module in RESOURCES:
         app.include_router(module.router)
     app.include_router(control.router)
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse(body, status_code=500, headers={"connection": "close"})
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(InFlight, counter=app.state.in_flight, control_prefix=control.PREFIX)
     app.add_middleware(RequestLog)
     return app
 

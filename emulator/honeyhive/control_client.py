@@ -1,5 +1,6 @@
 """The client of the HoneyHive emulator's control plane (``/_control``, see README.md here):
-tenants, per-project reset, injected faults, ingest delay, raw payloads and receipts."""
+tenants, per-project reset, injected faults, ingest delay, raw payloads, receipts and whether
+everything received is stored and readable."""
 
 from __future__ import annotations
 
@@ -38,3 +39,8 @@ class HoneyHiveControl(ControlClient):
     def receipts(self, project: str) -> dict[str, int]:
         found: dict[str, int] = self._call("GET", f"/projects/{project}/receipts")["receipts"]
         return found
+
+    def settled(self, project: str) -> bool:
+        """No HoneyHive request is being handled and the project's writes are readable at once:
+        everything the backend received has been answered and can be read."""
+        return bool(self._call("GET", f"/projects/{project}/settled")["settled"])

@@ -1,5 +1,6 @@
 """Pure-ASGI middleware, outermost first: the server transport kept in the scope (for the reset
-fault), one log line per request, the body-size limit."""
+fault), one log line per request, the count of HoneyHive requests in progress, the body-size
+limit."""
 
 from __future__ import annotations
 
@@ -62,6 +63,27 @@ class RequestLog:
         finally:
             ms = (time.perf_counter() - started) * 1000
             log.info("%s %s %s %.1fms", scope["method"], scope["path"], status[0] or "-", ms)
+
+
+class InFlight:
+    """Counts the HoneyHive requests (not the control plane's) being handled right now: from
+    their first byte to their answer, a slow fault's wait and the storing included. Zero means
+    every request the backend received has been answered (the control route `settled`)."""
+
+    def __init__(self, app: App, counter: list[int], control_prefix: str) -> None:
+        self.app = app
+        self.counter = counter  # [n], shared with the control route (one event loop: no lock)
+        self.control_prefix = control_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.control_prefix):
+            await self.app(scope, receive, send)
+            return
+        self.counter[0] += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.counter[0] -= 1
 
 
 class ServerTransport:

@@ -6,7 +6,9 @@ it kept: the embedded backend keeps the first copy of a span sent twice and coun
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
+from support.flows.faults import BackendFacts
 from support.outcome import NeedsAnotherWhen, Outcome, SessionOutcome
 from support.readback.polling import WaitTimeout
 from support.readback.reader import BackendReader, Event
@@ -40,6 +42,25 @@ def exactly_once(stored: Stored, session: SessionOutcome, receipts: dict[str, in
     assert len(own) == len(traced), f"{len(own)} steps stored for the {len(traced)} traced"
 
 
+Settled = Callable[[], bool]
+
+
+def sent_and_settled(outcome: Outcome, session: SessionOutcome | None = None) -> Settled | None:
+    """How an absence window may learn that nothing more can arrive, so that it ends early: only
+    when the SDK can be shown to have finished sending — the When's flush returned True, no
+    export was refused (a retrying exporter may still be waiting to resend) — and only on the
+    embedded backend, which then says whether it is still handling any request or hiding any
+    write. None (the window runs its whole length) on a real HoneyHive, which ingests through a
+    queue and says nothing of it. `session`: one of the When's sessions (default: its one)."""
+    project = (session or outcome.session).project
+    control = project.control
+    if control is None or outcome.tracing.flushed is not True:
+        return None
+    if outcome.has(BackendFacts) and outcome.facet(BackendFacts).refused:
+        return None
+    return lambda: control.settled(project.name)
+
+
 def arrived_over_window(
     reader: BackendReader,
     session: SessionOutcome,
@@ -47,12 +68,14 @@ def arrived_over_window(
     *,
     window: float,
     facts: str,
+    settled: Settled | None = None,
 ) -> None:
     """Every traced step arrives exactly once, looked for over the absence window before calling
-    anything lost; `facts` says what the SDK did (refusals, exports, flush)."""
+    anything lost (ended early once `settled` holds); `facts` says what the SDK did (refusals,
+    exports, flush)."""
     try:
         events = reader.wait_for_session(
-            session.session_id, names=session.step_names, timeout=window
+            session.session_id, names=session.step_names, timeout=window, settled=settled
         )
     except WaitTimeout as exc:
         events = exc.last if isinstance(exc.last, list) else []
@@ -75,11 +98,13 @@ def nothing_extra_over_window(
     window: float,
     what: str,
     only_traced_names: bool = False,
+    settled: Settled | None = None,
 ) -> list[Event]:
-    """Watch the session for the whole absence window; fail at the first event that the
-    application did not trace (an extra, a phantom, a duplicate). Model calls recorded by the
-    instrumentation are not application steps and are not counted; with `only_traced_names`,
-    only repeats of the traced steps are (other events are some other Then's business)."""
+    """Watch the session for the whole absence window (ended early once `settled` holds); fail
+    at the first event that the application did not trace (an extra, a phantom, a duplicate).
+    Model calls recorded by the instrumentation are not application steps and are not counted;
+    with `only_traced_names`, only repeats of the traced steps are (other events are some other
+    Then's business)."""
     traced = Counter(session.step_names)
 
     def extras(events: list[Event]) -> list[Event]:
@@ -98,7 +123,11 @@ def nothing_extra_over_window(
 
     try:
         events = reader.watch_session(
-            session.session_id, lambda events: bool(extras(events)), timeout=window, what=what
+            session.session_id,
+            lambda events: bool(extras(events)),
+            timeout=window,
+            what=what,
+            settled=settled,
         )
     except WaitTimeout as exc:
         return exc.last if isinstance(exc.last, list) else []

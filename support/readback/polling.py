@@ -3,6 +3,10 @@
 Never sleeps blindly: tenacity waits a short interval between attempts, stops at the deadline
 (scaled by the run's timeout multiplier) and raises WaitTimeout carrying the last state seen, so
 a failure shows what the backend did hold.
+
+A wait that expects nothing more to come (an absence window) may be told how to ask the source
+whether anything still is (`settled`): once it has said no for `SETTLE_GRACE` seconds, reads
+included, the wait ends as if its deadline had passed.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_fix
 
 T = TypeVar("T")
 _multiplier = 1.0
+# how long the source must stay settled, reads included, before a wait ends early on it: a
+# send the SDK starts just after its flush returned is still seen
+SETTLE_GRACE = 0.25
 # told of every finished wait, in this process (bench/suite_timing.py times the suite's polling)
 observers: list[Callable[[Poll[Any]], None]] = []
 
@@ -63,16 +70,25 @@ def wait_for(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     on_done: Callable[[Poll[T]], None] | None = None,
+    settled: Callable[[], bool] | None = None,
 ) -> T:
-    """Call `fetch` until `ready(result)`; errors of the `retry_on` types count as not ready."""
+    """Call `fetch` until `ready(result)`; errors of the `retry_on` types count as not ready.
+    With `settled`, asked before each fetch, the wait also ends (WaitTimeout) once the source
+    has said it has nothing more on its way for SETTLE_GRACE seconds."""
     deadline = scaled(timeout)
     poll: Poll[T] = Poll(what)
     started = clock()
     last: list[T] = []
     errors: list[str] = []
+    settled_since: list[float] = []  # when the source last started saying it was settled
 
     def attempt() -> T:
         poll.attempts += 1
+        if settled is not None:
+            if not settled():
+                settled_since.clear()
+            elif not settled_since:
+                settled_since.append(clock())
         try:
             value = fetch()
         except retry_on as exc:
@@ -98,8 +114,14 @@ def wait_for(
             errors[-1] if errors else "",
         )
 
+    def done(_state: RetryCallState) -> bool:
+        now = clock()
+        return now - started >= deadline or bool(
+            settled_since and now - settled_since[0] >= SETTLE_GRACE
+        )
+
     retrying = Retrying(
-        stop=lambda _state: clock() - started >= deadline,
+        stop=done,
         wait=wait_fixed(interval),
         retry=retry_if_exception_type(_NotYet),
         retry_error_callback=give_up,

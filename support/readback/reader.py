@@ -49,9 +49,11 @@ class BackendReader:
         count: int | None = None,
         ready: Callable[[list[Event]], bool] | None = None,
         timeout: float = 20.0,
+        settled: Callable[[], bool] | None = None,
     ) -> list[Event]:
         """Poll until the session event and every expected event name are stored, each as often
-        as it is named (and, when given, `count` non-session events and `ready(events)`)."""
+        as it is named (and, when given, `count` non-session events and `ready(events)`); with
+        `settled`, give up early once the backend has nothing more on its way (polling.py)."""
         expected = Counter(names)
 
         def complete(events: list[Event]) -> bool:
@@ -72,6 +74,7 @@ class BackendReader:
             timeout=timeout,
             retry_on=(httpx.TransportError,),
             on_done=self.on_poll,
+            settled=settled,
         )
 
     def watch_session(
@@ -81,8 +84,10 @@ class BackendReader:
         *,
         timeout: float,
         what: str,
+        settled: Callable[[], bool] | None = None,
     ) -> list[Event]:
-        """Poll the session's events until `until(events)` or the deadline (WaitTimeout)."""
+        """Poll the session's events until `until(events)` or the deadline (WaitTimeout), which
+        comes early once `settled` says the backend has nothing more on its way."""
         return wait_for(
             lambda: self.session_events(session_id),
             until,
@@ -90,6 +95,7 @@ class BackendReader:
             timeout=timeout,
             retry_on=(httpx.TransportError,),
             on_done=self.on_poll,
+            settled=settled,
         )
 
     def wait_until_gone(self, session_id: str, *, timeout: float = 20.0) -> list[Event]:

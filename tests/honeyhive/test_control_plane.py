@@ -1,9 +1,11 @@
 """The control plane: token required, faults scoped to one project (status with Retry-After,
 delay, dropped connection), project reset, ingest delay that hides data until it passes, and
-what arrived (payloads, receipts)."""
+what arrived (payloads, receipts), and whether everything received is answered and readable
+(settled)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -30,6 +32,7 @@ GUARDED = [
     ("PUT", "/_control/ingest-delay", {"project": "p", "seconds": 0}),
     ("GET", "/_control/projects/p/payloads", None),
     ("GET", "/_control/projects/p/receipts", None),
+    ("GET", "/_control/projects/p/settled", None),
 ]
 
 
@@ -242,3 +245,59 @@ def test_payloads_and_receipts_show_what_arrived(emulator: Emulator, tenant: Ten
         ("application/x-protobuf", 2),
     ]
     assert receipts["ev-1"] == 2
+
+
+def settled(emulator: Emulator, tenant: Tenant) -> dict[str, Any]:
+    answer: dict[str, Any] = emulator.control._call("GET", f"/projects/{tenant.project}/settled")
+    return answer
+
+
+def test_a_backend_with_nothing_in_progress_is_settled(emulator: Emulator, tenant: Tenant) -> None:
+    assert tenant.call("POST", OTLP_PATH, content=json_export(SpanSpec("s", "sess"))).is_success
+
+    assert settled(emulator, tenant) == {
+        "in_flight": 0,
+        "ingest_delay": 0.0,
+        "not_yet_visible": 0,
+        "settled": True,
+    }
+    assert emulator.control.settled(tenant.project) is True
+
+
+def test_a_request_still_being_handled_keeps_every_project_unsettled(
+    emulator: Emulator, make_tenant: MakeTenant
+) -> None:
+    slow, other = make_tenant("slow"), make_tenant("other")
+    faults(emulator, slow, {"route": "otlp", "action": "delay", "delay_ms": 1500})
+    sending = threading.Thread(
+        target=slow.call,
+        args=("POST", OTLP_PATH),
+        kwargs={"content": json_export(SpanSpec("slow", "sess"))},
+    )
+    sending.start()
+    try:
+        seen = wait_for(
+            lambda: settled(emulator, other),
+            lambda answer: answer["in_flight"] == 1,
+            what="the slow export to be in progress",
+            timeout=5,
+            interval=0.05,
+        )
+        assert seen["settled"] is False  # another tenant's request counts too
+    finally:
+        sending.join()
+    assert settled(emulator, other)["settled"] is True
+
+
+def test_data_an_ingest_delay_still_hides_is_not_settled(
+    emulator: Emulator, tenant: Tenant
+) -> None:
+    emulator.control.ingest_delay(tenant.project, 30.0)
+    assert tenant.call("POST", "/events", {"event": event_body(event_name="late")}).is_success
+    emulator.control.ingest_delay(tenant.project, 0.0)
+
+    answer = settled(emulator, tenant)
+
+    assert answer["ingest_delay"] == 0.0
+    assert answer["not_yet_visible"] == 2  # the event and its session, hidden by the old delay
+    assert answer["settled"] is False

@@ -118,3 +118,75 @@ def test_reports_attempts_and_time_to_the_observer() -> None:
     )
     (poll,) = seen
     assert isinstance(poll, Poll) and poll.attempts == 3 and poll.seconds == pytest.approx(2.0)
+
+
+def test_an_absence_wait_ends_once_the_source_has_stayed_settled_for_the_grace() -> None:
+    clock, asked = FakeClock(), []
+
+    def settled() -> bool:
+        asked.append(clock.now)
+        return clock.now >= 0.4  # something still on its way for the first 0.4 s
+
+    with pytest.raises(WaitTimeout):
+        wait_for(
+            lambda: [],
+            lambda v: bool(v),
+            what="an extra",
+            timeout=10,
+            interval=0.2,
+            clock=clock,
+            sleep=clock.sleep,
+            settled=settled,
+        )
+    # settled first at 0.4; the wait reads until 0.25 s later, then ends, long before 10 s
+    assert clock.now == pytest.approx(0.4 + polling.SETTLE_GRACE, abs=0.2)
+    assert clock.now < 1.0
+
+
+def test_a_source_that_unsettles_restarts_the_grace() -> None:
+    clock = FakeClock()
+    answers = iter([True, False, True, True, True, True])
+
+    with pytest.raises(WaitTimeout):
+        wait_for(
+            lambda: [],
+            lambda v: bool(v),
+            what="an extra",
+            timeout=10,
+            interval=0.2,
+            clock=clock,
+            sleep=clock.sleep,
+            settled=lambda: next(answers),
+        )
+    # settled at 0.0, not at 0.2, settled again from 0.4: the grace counts from 0.4
+    assert clock.now == pytest.approx(0.8)
+
+
+def test_what_arrives_while_settled_is_still_seen() -> None:
+    clock, values = FakeClock(), iter([[], ["late"]])
+    got = wait_for(
+        lambda: next(values),
+        lambda v: bool(v),
+        what="an extra",
+        timeout=10,
+        interval=0.2,
+        clock=clock,
+        sleep=clock.sleep,
+        settled=lambda: True,
+    )
+    assert got == ["late"]
+
+
+def test_without_settled_an_absence_wait_runs_to_its_deadline() -> None:
+    clock = FakeClock()
+    with pytest.raises(WaitTimeout):
+        wait_for(
+            lambda: [],
+            lambda v: bool(v),
+            what="an extra",
+            timeout=1.5,
+            interval=0.2,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+    assert clock.now >= 1.5

@@ -1,9 +1,11 @@
 """The test-control plane's operations: tenants (kept in memory and in the database), a
 project's reset, its faults and ingest delay, and what it received (raw payloads, how often
-each event id arrived). Projects are named as the tests name them."""
+each event id arrived), and whether all it received can be read. Projects are named as the tests
+name them."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ..faults import Fault, FaultBook, RouteGroup
@@ -61,3 +63,17 @@ class Control:
 
     def receipts(self, project: str) -> dict[str, int]:
         return self._store.receipts(project_id_of(project))
+
+    def settled(self, project: str, in_flight: int) -> dict[str, Any]:
+        """Whether everything the backend received for the project can be read now: no request
+        in progress (`in_flight`, counted over every tenant), no ingest delay set and no stored
+        event still hidden by an earlier one."""
+        project_id = project_id_of(project)
+        delay = self._faults.ingest_delay(project_id)
+        hidden = self._store.not_yet_visible(project_id, time.time())
+        return {
+            "in_flight": in_flight,
+            "ingest_delay": delay,
+            "not_yet_visible": hidden,
+            "settled": in_flight == 0 and not delay and not hidden,
+        }

@@ -1,5 +1,6 @@
 """The test-control plane, apart from HoneyHive's routes: health, tenants, per-project reset,
-faults, ingest delay, and what arrived (payloads, receipts). Everything but health needs the
+faults, ingest delay, what arrived (payloads, receipts) and whether everything that arrived is
+stored and readable (settled). Everything but health needs the
 control token, and only loopback clients are served. Each route calls `ops.control`."""
 
 from __future__ import annotations
@@ -92,3 +93,10 @@ async def payloads(
 @guarded.get("/projects/{project}/receipts")
 async def receipts(project: str, ops: Ops) -> dict[str, Any]:
     return {"receipts": ops.control.receipts(project)}
+
+
+@guarded.get("/projects/{project}/settled")
+async def settled(project: str, request: Request, ops: Ops) -> dict[str, Any]:
+    """Everything received for the project is answered and readable (an absence window may end
+    early then); requests in progress are counted over every tenant."""
+    return ops.control.settled(project, request.app.state.in_flight[0])

@@ -285,6 +285,15 @@ class Store:
             ).fetchall()
         return {r["event_id"]: r["received"] for r in rows}
 
+    def not_yet_visible(self, project_id: str, now: float) -> int:
+        """How many of the project's stored events an ingest delay still hides."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM events WHERE project_id = ? AND visible_at > ?",
+                (project_id, now),
+            ).fetchone()
+        return int(row[0])
+
 
 _INSERT_EVENT = (
     "INSERT INTO events (project_id, event_id, session_id, event_type, trace_id, span_id, "
