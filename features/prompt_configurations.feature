@@ -27,3 +27,11 @@ Feature: Prompt configurations kept in HoneyHive
     When a user sends the request "Where is my parcel?"
     Then the "draft-answer" step failed with an error that mentions "no configuration named"
     And every failed step is stored with the error the application raised
+
+  @known_defect @severity:minor @issue:get-configuration-ignores-id
+  Scenario: A configuration fetched by its id is that configuration alone
+    Given the project holds the configuration "billing-answer":
+      | model  | gpt-4o-mini                 |
+      | system | Answer about invoices only. |
+    When the application fetches the configuration "support-answer" by its id
+    Then the application gets that configuration and no other

@@ -3,11 +3,11 @@ team stores in the project, which the application fetches before it calls the mo
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import given, parsers, then, when
 
 from support.checks import configurations as checks
-from support.flows.configurations import StoredConfiguration, store
-from support.outcome import Outcome
+from support.flows.configurations import StoredConfiguration, fetch_by_id, store
+from support.outcome import BadScenario, Outcome
 from support.readback.readback import Readback
 from support.target.projects import Project
 from support.teardown import Teardown
@@ -37,3 +37,18 @@ def used_configuration(
     """Model, settings and system prompt as the feature stored them, and the step names it."""
     for session, stored in readback.sessions(outcome):
         checks.used(stored, session, step, configurations[name])
+
+
+@when(
+    parsers.parse('the application fetches the configuration "{name}" by its id'),
+    target_fixture="outcome",
+)
+def fetched(project: Project, configurations: dict[str, StoredConfiguration], name: str) -> Outcome:
+    if name not in configurations:
+        raise BadScenario(f'no Given stored the configuration "{name}" in the project')
+    return fetch_by_id(project, configurations[name])
+
+
+@then("the application gets that configuration and no other")
+def got_alone(outcome: Outcome) -> None:
+    checks.fetched_alone(outcome)

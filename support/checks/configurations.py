@@ -1,11 +1,12 @@
 """Then checks of configurations: the model call used exactly what the project holds, as the
-feature stored it (not as the application happened to read it)."""
+feature stored it (not as the application happened to read it); a configuration fetched by id is
+that one alone."""
 
 from __future__ import annotations
 
 from support.checks.model_calls import history_of, model_call
-from support.flows.configurations import StoredConfiguration
-from support.outcome import SessionOutcome
+from support.flows.configurations import FetchedConfigurations, StoredConfiguration
+from support.outcome import Outcome, SessionOutcome
 from support.readback.fields import MISSING, field
 from support.readback.stored import Stored
 
@@ -29,4 +30,14 @@ def used(stored: Stored, session: SessionOutcome, step: str, config: StoredConfi
     assert named == config.config_id, (
         f"the {step!r} step records configuration {'none' if named is MISSING else named!r}, "
         f"not {config.name!r} ({config.config_id})"
+    )
+
+
+def fetched_alone(outcome: Outcome) -> None:
+    """The configuration asked for by id, and no other."""
+    fetched = outcome.facet(FetchedConfigurations)
+    asked = fetched.asked
+    assert [i for i, _ in fetched.got] == [asked.config_id], (
+        f"get_configuration({asked.config_id!r}) returned {len(fetched.got)} configuration(s) "
+        f"{[n for _, n in fetched.got]}, not only {asked.stored_as!r}"
     )

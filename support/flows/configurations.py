@@ -1,6 +1,7 @@
 """Prompt configurations kept in HoneyHive: a Given stores one in the project through the SDK
 (`client.configurations.create`), as a team does before its application reads it; teardown
-removes it."""
+removes it. An application may also fetch one by its id
+(`client.configurations.get_configuration(id)`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from honeyhive import HoneyHive
 from honeyhive.models import CreateConfigurationRequest
 
 from support.ids import unique
-from support.outcome import BadScenario
+from support.outcome import BadScenario, Facet, Outcome
 from support.target.projects import Project
 from support.teardown import Teardown
 
@@ -68,3 +69,23 @@ def store(
         name, stored_as, config_id, str(values["model"]), values.get("temperature"),
         values.get("max_tokens"), values.get("system"),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FetchedConfigurations(Facet):
+    NEEDS = "a When that fetches a configuration by its id"
+    asked: StoredConfiguration
+    got: tuple[tuple[str, str], ...]  # (id, name) of every configuration the SDK returned
+
+
+def fetch_by_id(project: Project, wanted: StoredConfiguration) -> Outcome:
+    """What `client.configurations.get_configuration(id)` returns for the configuration's id,
+    read from the backend through the SDK."""
+    client = HoneyHive(api_key=project.api_key, server_url=project.url)
+    found = client.configurations.get_configuration(wanted.config_id)
+    items = found if isinstance(found, list) else [found]
+    got = tuple((str(getattr(c, "id", "")), str(getattr(c, "name", ""))) for c in items)
+    return Outcome(
+        action=f"the application fetches the configuration {wanted.name!r} by its id",
+        facets=[FetchedConfigurations(wanted, got)],
+    )
