@@ -89,6 +89,16 @@ Feature: An order-tracking assistant described in its own words
     When a user sends the request "a long complaint"
     Then the "take-message" step's input is stored whole, all 50000 characters
 
+  Scenario: A retrieval step returns the documents it found, and every step keeps its values
+    Given an application with these steps:
+      | step             | kind  | does                  | under          |
+      | handle-request   | chain | takes the request     |                |
+      | search-help-desk | tool  | retrieves 4 documents | handle-request |
+      | format-reply     | tool  | formats the answer    | handle-request |
+    When a user sends the request "My windscreen cracked on the motorway, am I covered?"
+    Then the "search-help-desk" step returned 4 documents
+    And every step recorded the values the application gave it
+
   Scenario: A step that fails is stored with the team's own message, and only that step fails
     Given an application with these steps:
       | step          | kind  | does                                      |

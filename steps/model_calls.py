@@ -3,8 +3,6 @@ requests the application really sent and the answers it really got."""
 
 from __future__ import annotations
 
-import json
-
 from pytest_bdd import parsers, then
 
 from support.checks import model_calls as checks
@@ -57,14 +55,5 @@ def asked_for_tool(readback: Readback, outcome: Outcome, step: str, tool: str) -
 @then(parsers.parse('the "{tool}" step ran with exactly the arguments the model gave'))
 def tool_ran_with_model_arguments(readback: Readback, outcome: Outcome, tool: str) -> None:
     """The tool's stored inputs are the arguments of the tool call the model really sent."""
-    wire = [
-        json.loads(c.arguments)
-        for x in outcome.model_exchanges
-        for c in x.tool_calls
-        if c.name == tool
-    ]
     for _, stored in readback.sessions(outcome):
-        ran = [e.get("inputs") for e in stored.named(tool)]
-        assert ran and ran == wire[: len(ran)], (
-            f"the {tool!r} step ran with {ran}; the model asked for {wire}"
-        )
+        checks.ran_with_model_arguments(stored, outcome, tool)

@@ -9,7 +9,6 @@ from support.checks import recorded, structure
 from support.checks.structure import Row
 from support.outcome import Outcome
 from support.readback.readback import Readback
-from support.readback.stored import Stored
 
 
 @then("every step recorded the values the application gave it")
@@ -19,8 +18,15 @@ def recorded_values(readback: Readback, outcome: Outcome) -> None:
 
 
 @then("every step carries the request's id in its metadata")
-def request_id_in_metadata(stored: Stored, outcome: Outcome) -> None:
-    recorded.carries_in_metadata(stored, outcome.session, outcome.session.name)
+def request_id_in_metadata(readback: Readback, outcome: Outcome) -> None:
+    for session, stored in readback.sessions(outcome):
+        recorded.carries_request_id(stored, session)
+
+
+@then(parsers.parse('the "{step}" step returned {count:d} documents'))
+def returned_documents(readback: Readback, outcome: Outcome, step: str, count: int) -> None:
+    for session, stored in readback.sessions(outcome):
+        recorded.returned_documents(stored, session, step, count)
 
 
 @then(parsers.parse('the "{step}" step failed with an error that mentions "{words}"'))

@@ -111,7 +111,10 @@ version on every session, and nothing lost when three users ask at once.
      | format-reply   | tool  | formats the answer                    | handle-request |
    ```
 
-   What a step can do: {actions}.
+   What a step can do: {actions}. A step that asks the model also holds the model call
+   the SDK's instrumentation recorded (an event named after the client call, e.g.
+   `ChatCompletion`); "exactly these steps" lists your own steps and leaves those out, and
+   the model-call Thens (`every model call under "<step>" …`) check them.
 4. **How it is configured**: `And every session carries the metadata:` with a `| key | value |`
    table (`| app_version | 2.4.1 |`), `And the tracer exports each step as soon as it ends`,
    `And the application retries a failed model call up to 3 times`, …
@@ -137,7 +140,9 @@ version on every session, and nothing lost when three users ask at once.
 7. **Run it**: `.venv/bin/pytest features/order_tracking.feature` (or `make acceptance` for
    everything). A phrase that does not exist stops the file before anything runs, listing
    every unknown phrase with phrases of the same domain that could do the job; a Then that
-   needs another kind of When says so in a sentence. A failed Then says what the backend held.
+   needs another kind of When says so in a sentence. A failed Then says what the backend held:
+   the step, its sentence and the When it followed (`--tb=long` adds Python's traceback, for
+   whoever debugs the suite itself).
 
 Tags that change how a scenario runs: `@emulator_only` (needs the embedded backend's or model's
 controls: faults, export counts; skipped with its reason against a real HoneyHive),

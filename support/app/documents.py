@@ -66,6 +66,17 @@ class DocumentStore:
         ).fetchall()
         return [Hit(title, body, float(score)) for title, body, score in rows]
 
+    def nearest(self, question: str, count: int) -> list[Hit]:
+        """Exactly `count` documents (or the whole corpus, if smaller), as a vector store's top-k
+        always answers: those the question matches first, best first, then the others in corpus
+        order with score 0 — a question in words the corpus never uses still gets documents."""
+        hits = self.search(question, limit=count)
+        if len(hits) < count:
+            seen = {h.title for h in hits}
+            rest = self._db.execute("SELECT title, body FROM docs ORDER BY rowid").fetchall()
+            hits += [Hit(t, b, 0.0) for t, b in rest if t not in seen][: count - len(hits)]
+        return hits
+
 
 def relevance(hits: list[Hit]) -> float:
     """Mean BM25 score of the hits (0 when nothing matched)."""

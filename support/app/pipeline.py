@@ -129,7 +129,7 @@ _ACTIONS: list[tuple[str, str, Callable[[str, re.Match[str]], Action]]] = [
         lambda p, m: AsksModelWithTool(p, m[1]),
     ),
     (
-        'calls the tool "<tool>", which returns "<result>"',
+        'calls the tool "<tool>" [, which returns "<result>"]',
         r'calls the tool "([\w.-]+)"(?:,? which returns "(.*)")?',
         lambda p, m: CallsTool(p, m[1], m[2]),
     ),
@@ -346,7 +346,7 @@ class Pipeline:
         if isinstance(action, Retrieves):
             if self.documents is None:
                 self.documents = DocumentStore()
-            hits = self.documents.search(str(value), limit=action.count)
+            hits = self.documents.nearest(str(value), action.count)
             return [{"title": h.title, "score": round(h.score, 4)} for h in hits]
         if isinstance(action, Formats):
             return " ".join(str(value).split()) or "(no answer)"
@@ -395,6 +395,8 @@ class Pipeline:
             "messages": messages,
             "tools": [tool_schema(tool)],
             "tool_choice": {"type": "function", "function": {"name": tool}},
+            # the local model fills a forced tool call up to the limit (96: ~6x slower than 48);
+            # arguments cut off by it are reported as such by the Then that reads them
             "max_tokens": 48,
             "temperature": self.settings.temperature,
         }

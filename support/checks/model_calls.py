@@ -99,8 +99,9 @@ def attempts(stored: Stored, step: str, total: int, failed: int) -> None:
     errors = [c for c in calls if c.get("error")]
     ok = [c for c in calls if not c.get("error")]
     assert (len(calls), len(errors)) == (total, failed), (
-        f"{len(calls)} model calls under {step}, {len(errors)} failed: "
-        f"{[c.get('error') for c in errors]}"
+        f"the {step!r} step holds {_calls(len(calls))}, {len(errors)} of them failed"
+        + (f" (with {[c.get('error') for c in errors]})" if errors else "")
+        + f"; the scenario expects {_calls(total)}, {failed} of them failed"
     )
     if total > failed:
         assert len(ok) == total - failed and value(ok[-1], "metadata.completion_tokens") > 0, (
@@ -156,6 +157,36 @@ def tool_calls_of(event: Event) -> list[tuple[str, str, str]]:
             for c in message.get("tool_calls") or []
         ]
     return []
+
+
+def _calls(n: int) -> str:
+    return f"{n} model call{'' if n == 1 else 's'}"
+
+
+def ran_with_model_arguments(stored: Stored, outcome: Outcome, tool: str) -> None:
+    """The tool's stored inputs are the arguments of the tool calls the model really sent (on
+    the wire), in order."""
+    wire = []
+    for exchange in outcome.model_exchanges:
+        for call in exchange.tool_calls:
+            if call.name != tool:
+                continue
+            try:
+                wire.append(json.loads(call.arguments))
+            except ValueError:
+                raise AssertionError(
+                    f"the model asked for the tool {tool!r} with arguments that are not JSON "
+                    f"({call.arguments!r}: cut off by the token limit of the request?), so "
+                    "there are no arguments the tool could have run with"
+                ) from None
+    if not wire:
+        raise NeedsAnotherWhen(
+            f"'{outcome.action}' made no model request that asked for the tool {tool!r}"
+        )
+    ran = [e.get("inputs") for e in stored.named(tool)]
+    assert ran and ran == wire[: len(ran)], (
+        f"the {tool!r} step ran with {ran}; the model asked for {wire}"
+    )
 
 
 def history_of(event: Event) -> list[dict[str, Any]]:

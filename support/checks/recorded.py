@@ -80,11 +80,39 @@ def stored_whole(stored: Stored, step: StepOutcome, path: str) -> None:
     )
 
 
-def carries_in_metadata(stored: Stored, session: SessionOutcome, wanted: str) -> None:
-    missing = [
-        s.name for s in session.steps if not holds_value(stored.of(s).get("metadata"), wanted)
-    ]
-    assert not missing, f"steps without {wanted} in their metadata: {missing}"
+def carries_request_id(stored: Stored, session: SessionOutcome) -> None:
+    """Each step's metadata holds the id of the request it served: the one the application
+    recorded on it, or (for applications that tag every step with one id) the scenario's."""
+    missing = []
+    for step in session.steps:
+        wanted = step.recorded.get("metadata.request.id", session.name)
+        if not holds_value(stored.of(step).get("metadata"), wanted):
+            missing.append(f"{step.name} (request {wanted})")
+    assert not missing, f"these steps do not carry their request's id in their metadata: {missing}"
+
+
+def returned_documents(stored: Stored, session: SessionOutcome, step: str, count: int) -> None:
+    """The step's stored output is `count` documents, exactly those the application retrieved."""
+    ran = [s for s in session.steps if s.name == step]
+    if not ran:
+        raise NeedsAnotherWhen(f"the application ran no step {step!r} in session {session.name}")
+    for run in ran:
+        retrieved = run.recorded.get("outputs.value", MISSING)
+        if not isinstance(retrieved, list):
+            raise NeedsAnotherWhen(
+                f"the {step!r} step does not retrieve documents (it returned {_short(retrieved)})"
+            )
+        got = field(stored.of(run), "outputs.value")
+        held = got if isinstance(got, list) else []
+        assert len(held) == count and got == retrieved, (
+            f"the {step!r} step is stored with {len(held)} document(s) {_titles(held)}; the "
+            f"scenario expects {count}, and the application retrieved {len(retrieved)}: "
+            f"{_titles(retrieved)}"
+        )
+
+
+def _titles(documents: list[Any]) -> list[Any]:
+    return [d.get("title", d) if isinstance(d, dict) else d for d in documents]
 
 
 def session_fields(stored: Stored, session: SessionOutcome, expected: dict[str, Any]) -> None:

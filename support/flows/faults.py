@@ -110,7 +110,12 @@ def model_fails(plan: Plan, model: ModelTarget, status: int, count: int) -> None
 
     def met() -> tuple[bool, str]:
         seen = [r.get("status") for r in control.requests(model.api_key)]
-        return seen.count(status) >= count, f"the model server answered {seen}"
+        answered = (
+            f"the model server answered {len(seen)} request(s), with {', '.join(map(str, seen))}"
+            if seen
+            else "the application sent the model no request"
+        )
+        return seen.count(status) >= count, answered
 
     plan.faults.append(PlannedFault(f"the next {count} model requests answered {status}", met))
 

@@ -11,6 +11,11 @@ SDK outside the finding's range the scenario is an ordinary one and must pass.
 
 Every result of such a scenario carries the Allure labels `finding` and `finding_status`
 (reproduced, fixed, other-failure, not-applicable) for the report and the sign-off verdict.
+
+Every failed scenario, known defect or not, reads as a QA person reads it: the step that failed
+and its sentence, and after a Then the When it followed — no traceback, no class name — when
+the failure is a failed expectation or a scenario that cannot work. A crash (any other
+exception) keeps its traceback; `pytest --tb=long` keeps them all.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class FailedStep:
 
 
 FAILED_STEP = pytest.StashKey[FailedStep]()
+LAST_WHEN = pytest.StashKey[str]()  # the text of the scenario's latest When
 STATUS = pytest.StashKey[str]()
 
 
@@ -76,6 +82,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
 
 
+def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
+    if str(step.type).lower() == "when":
+        request.node.stash[LAST_WHEN] = step.name
+
+
 def pytest_bdd_step_error(
     request: pytest.FixtureRequest, step: Any, exception: BaseException, **_: Any
 ) -> None:
@@ -109,6 +120,25 @@ def _plain(error: BaseException) -> bool:
     )
 
 
+def plain_text(item: pytest.Item, error: BaseException) -> str | None:
+    """The failure in the scenario's words: the step, its sentence (without pytest's assertion
+    introspection) and, after a Then, the When it followed. None for a crash."""
+    failed = item.stash.get(FAILED_STEP, None)
+    if _plain(error):
+        sentence = str(error)
+    elif isinstance(error, AssertionError) and failed is not None:
+        sentence = str(error).split("\nassert ", 1)[0]
+    else:
+        return None
+    if failed is None:
+        return sentence
+    text = f"{failed.keyword.capitalize()} {failed.text}\n  {sentence}"
+    when = item.stash.get(LAST_WHEN, None)
+    if when and failed.keyword.lower() == "then":
+        text += f"\n  (after: When {when})"
+    return text
+
+
 def _label(status: str, finding: Finding) -> None:
     allure.dynamic.label("finding", finding.id)
     allure.dynamic.label("finding_status", status)
@@ -123,11 +153,11 @@ def pytest_runtest_makereport(
     if report.when != "call":
         return
     error = call.excinfo.value if call.excinfo else None
-    if report.failed and error is not None and _plain(error):
-        # a step written in a way that cannot work: its sentence, not a traceback
-        failed = item.stash.get(FAILED_STEP, None)
-        where = f"{failed.keyword.capitalize()} {failed.text}\n  " if failed else ""
-        report.longrepr = f"{where}{type(error).__name__}: {error}"
+    full = item.config.getoption("tbstyle", "auto") in ("long", "native")
+    if report.failed and error is not None and not full:
+        plain = plain_text(item, error)
+        if plain is not None:
+            report.longrepr = plain
     finding = finding_of(item)
     if finding is None:
         return
