@@ -142,14 +142,14 @@ def run_suite(
     wall = time.perf_counter() - started
     (timing / "pytest.out").write_text(done.stdout + done.stderr, encoding="utf-8")
     run = Run("serial" if workers == 1 else f"-n {workers}", workers, wall, done.returncode)
-    _read_timing(run, timing, started_epoch=time.time() - wall, empty_ok=path != "features/")
+    _read_timing(run, timing, started_epoch=time.time() - wall)
     _read_model_log(run, tree / "reports/run/llm.log")
     return run
 
 
-def _read_timing(run: Run, folder: Path, started_epoch: float, empty_ok: bool = False) -> None:
+def _read_timing(run: Run, folder: Path, started_epoch: float) -> None:
     docs = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
-    if not docs and not empty_ok:
+    if not docs:
         raise RuntimeError(f"no timing recorded in {folder}: see {folder / 'pytest.out'}")
     for doc in docs:
         for service in doc["services"]:
@@ -234,23 +234,10 @@ def figures(quick: bool = False, select: str | None = None) -> list[Figure]:
     return _figures(runs, floor, select) + single
 
 
-@dataclass
-class Single:
+def _single(tree: Path, timing: Path, select: str) -> Run:
     """One `pytest <feature> -k <scenario>` run, as a QA person starts it."""
-
-    wall: float
-    exit_code: int
-    startup: float  # the services' start (0 when nothing was selected)
-    call: float
-    setup: float
-    teardown: float
-
-
-def _single(tree: Path, timing: Path, select: str) -> Single:
     timing.mkdir()
-    path, _ = ONE_SCENARIO
-    run = run_suite(tree, timing, 1, select, path=path)
-    return Single(run.wall, run.exit_code, run.startup, run.call, run.setup, run.teardown)
+    return run_suite(tree, timing, 1, select, path=ONE_SCENARIO[0])
 
 
 def one_scenario(tree: Path, folder: Path, times: int | None = None) -> list[Figure]:

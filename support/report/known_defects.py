@@ -102,7 +102,7 @@ def _reproduces(finding: Finding, failed: FailedStep | None) -> tuple[bool, str]
     if failed is None:
         return False, "it failed outside its steps (a fixture, the set-up)"
     where = f"{failed.keyword.capitalize()} {failed.text}"
-    message = str(failed.error).split("\nassert ", 1)[0]  # without pytest's introspection
+    message = _sentence(failed.error)
     if isinstance(failed.error, WaitTimeout):
         return False, f"a wait timed out in '{where}': {message}"
     if isinstance(failed.error, NeedsAnotherWhen) or not isinstance(failed.error, AssertionError):
@@ -112,6 +112,11 @@ def _reproduces(finding: Finding, failed: FailedStep | None) -> tuple[bool, str]
     if not finding.matches(message):
         return False, f"'{where}' failed with a message the finding does not describe: {message}"
     return True, message
+
+
+def _sentence(error: BaseException) -> str:
+    """The error's own message, without pytest's assertion introspection."""
+    return str(error).split("\nassert ", 1)[0]
 
 
 def _plain(error: BaseException) -> bool:
@@ -127,7 +132,7 @@ def plain_text(item: pytest.Item, error: BaseException) -> str | None:
     if _plain(error):
         sentence = str(error)
     elif isinstance(error, AssertionError) and failed is not None:
-        sentence = str(error).split("\nassert ", 1)[0]
+        sentence = _sentence(error)
     else:
         return None
     if failed is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from support.readback import polling
@@ -120,24 +122,31 @@ def test_reports_attempts_and_time_to_the_observer() -> None:
     assert isinstance(poll, Poll) and poll.attempts == 3 and poll.seconds == pytest.approx(2.0)
 
 
+def watch_for_an_extra(
+    clock: FakeClock,
+    *,
+    settled: Callable[[], bool] | None,
+    fetch: Callable[[], list[str]] = list,
+    timeout: float = 10,
+) -> list[str]:
+    """An absence window: read every 0.2 s until something arrives (never, by default)."""
+    return wait_for(
+        fetch,
+        bool,
+        what="an extra",
+        timeout=timeout,
+        interval=0.2,
+        clock=clock,
+        sleep=clock.sleep,
+        settled=settled,
+    )
+
+
 def test_an_absence_wait_ends_once_the_source_has_stayed_settled_for_the_grace() -> None:
-    clock, asked = FakeClock(), []
-
-    def settled() -> bool:
-        asked.append(clock.now)
-        return clock.now >= 0.4  # something still on its way for the first 0.4 s
-
+    clock = FakeClock()
     with pytest.raises(WaitTimeout):
-        wait_for(
-            lambda: [],
-            lambda v: bool(v),
-            what="an extra",
-            timeout=10,
-            interval=0.2,
-            clock=clock,
-            sleep=clock.sleep,
-            settled=settled,
-        )
+        # something still on its way for the first 0.4 s
+        watch_for_an_extra(clock, settled=lambda: clock.now >= 0.4)
     # settled first at 0.4; the wait reads until 0.25 s later, then ends, long before 10 s
     assert clock.now == pytest.approx(0.4 + polling.SETTLE_GRACE, abs=0.2)
     assert clock.now < 1.0
@@ -146,47 +155,20 @@ def test_an_absence_wait_ends_once_the_source_has_stayed_settled_for_the_grace()
 def test_a_source_that_unsettles_restarts_the_grace() -> None:
     clock = FakeClock()
     answers = iter([True, False, True, True, True, True])
-
     with pytest.raises(WaitTimeout):
-        wait_for(
-            lambda: [],
-            lambda v: bool(v),
-            what="an extra",
-            timeout=10,
-            interval=0.2,
-            clock=clock,
-            sleep=clock.sleep,
-            settled=lambda: next(answers),
-        )
+        watch_for_an_extra(clock, settled=lambda: next(answers))
     # settled at 0.0, not at 0.2, settled again from 0.4: the grace counts from 0.4
     assert clock.now == pytest.approx(0.8)
 
 
 def test_what_arrives_while_settled_is_still_seen() -> None:
     clock, values = FakeClock(), iter([[], ["late"]])
-    got = wait_for(
-        lambda: next(values),
-        lambda v: bool(v),
-        what="an extra",
-        timeout=10,
-        interval=0.2,
-        clock=clock,
-        sleep=clock.sleep,
-        settled=lambda: True,
-    )
+    got = watch_for_an_extra(clock, settled=lambda: True, fetch=lambda: next(values))
     assert got == ["late"]
 
 
 def test_without_settled_an_absence_wait_runs_to_its_deadline() -> None:
     clock = FakeClock()
     with pytest.raises(WaitTimeout):
-        wait_for(
-            lambda: [],
-            lambda v: bool(v),
-            what="an extra",
-            timeout=1.5,
-            interval=0.2,
-            clock=clock,
-            sleep=clock.sleep,
-        )
+        watch_for_an_extra(clock, settled=None, timeout=1.5)
     assert clock.now >= 1.5
