@@ -26,5 +26,6 @@ MODULES = [
     "steps.sessions",
     "steps.step_records",
     "steps.model_calls",
+    "steps.frameworks",
     "steps.delivery",
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, when
 
-from support.flows.application import Application, Service
+from support.flows.application import Application, Service, choose
 from support.outcome import Outcome
+from support.sdk.settings import Build
 
 
 @given("an application with these steps:", target_fixture="application")
@@ -37,3 +38,11 @@ def several_requests(service: Service, requests: int) -> Outcome:
 )
 def users_at_once(service: Service, users: int, requests: int) -> Outcome:
     return service.serve(users=users, requests=requests)
+
+
+@given(parsers.parse("the application is built with {framework} and traced by {instrumentor}"))
+def built_with(build: Build, framework: str, instrumentor: str) -> None:
+    """Frameworks: the OpenAI client, LangChain, LangGraph, the OpenAI Agents SDK, LiteLLM, the
+    Anthropic SDK. Instrumentors: OpenInference, Traceloop, OpenTelemetry GenAI. The steps of
+    the application then run as the framework's own units, traced by that instrumentor alone."""
+    choose(build, framework, instrumentor)

@@ -23,7 +23,7 @@ from support.readback.stored import Stored
 from support.report.evidence import attach_json, attach_text
 from support.report.redaction import register_secrets
 from support.report.server_errors import LogMarks
-from support.sdk.settings import TracerSettings
+from support.sdk.settings import Build, TracerSettings
 from support.sdk.tracers import Tracers
 from support.sdk.tracing import (
     clean_context,
@@ -110,6 +110,12 @@ def tracer_settings() -> TracerSettings:
 
 
 @pytest.fixture
+def build() -> Build:
+    """What the application is built with and traced by; the framework Given changes it."""
+    return Build()
+
+
+@pytest.fixture
 def tracers(
     config: Config, teardown: Teardown, otel_context: None, tracer_settings: TracerSettings
 ) -> Tracers:
@@ -182,9 +188,11 @@ def service(
     application: Application,
     tracer_settings: TracerSettings,
     configurations: dict[str, StoredConfiguration],
+    build: Build,
 ) -> Service:
-    """The application a Given described, on the scenario's project, tracer and model."""
-    return Service(tracers, project, model, application, tracer_settings, configurations)
+    """The application a Given described, on the scenario's project, tracer and model, built
+    with the framework and instrumentor a Given chose."""
+    return Service(tracers, project, model, application, tracer_settings, configurations, build)
 
 
 @pytest.fixture

@@ -76,6 +76,9 @@ class StepOutcome:
     request: str | None = None  # the request it served, when a session holds several
     recorded: dict[str, Any] = field(default_factory=dict)  # field path -> value the app gave
     error: str | None = None  # what it failed with, as the application raised it
+    # the event name the backend holds it under, when the instrumentor names the step's unit in
+    # its own words (Traceloop: "execute_task <step>"); None: the step's own name
+    stored_name: str | None = None
 
 
 @dataclass
@@ -94,6 +97,16 @@ class SessionOutcome:
     @property
     def step_names(self) -> list[str]:
         return [s.name for s in self.steps]
+
+    @property
+    def stored_names(self) -> list[str]:
+        """The event names the backend should hold the steps under."""
+        return [s.stored_name or s.name for s in self.steps]
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Stored event name -> the step's name, where an instrumentor names a step its way."""
+        return {s.stored_name: s.name for s in self.steps if s.stored_name}
 
     def step(self, name: str) -> StepOutcome:
         found = [s for s in self.steps if s.name == name]

@@ -29,10 +29,14 @@ from typing import Any
 import openai
 from honeyhive import HoneyHiveTracer
 
+from . import step_context
 from .documents import DocumentStore
 from .model_calls import Completion, complete
 
 KINDS = ("tool", "model", "chain")
+# the local model fills a forced tool call up to the limit (96: ~6x slower than 48); arguments
+# cut off by it are reported as such by the Then that reads them
+TOOL_CALL_TOKENS = 48
 FILLER = "The quick brown fox jumps over the lazy dog. "
 
 
@@ -217,17 +221,33 @@ def run_tool(name: str, arguments: dict[str, Any], returns: str | None) -> dict[
     }
 
 
+def parse_arguments(raw: str | None) -> dict[str, Any]:
+    """The model's tool-call arguments; text that is not a JSON object is kept as the query."""
+    try:
+        parsed = json.loads(raw or "{}")
+    except ValueError:
+        return {"query": raw}
+    return parsed if isinstance(parsed, dict) else {"query": parsed}
+
+
+TOOL_PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {"query": {"type": "string", "description": "what to look up"}},
+    "required": ["query"],
+}
+
+
+def tool_description(name: str) -> str:
+    return f"Look something up with {name}."
+
+
 def tool_schema(name: str) -> dict[str, Any]:
     return {
         "type": "function",
         "function": {
             "name": name,
-            "description": f"Look something up with {name}.",
-            "parameters": {
-                "type": "object",
-                "properties": {"query": {"type": "string", "description": "what to look up"}},
-                "required": ["query"],
-            },
+            "description": tool_description(name),
+            "parameters": TOOL_PARAMETERS,
         },
     }
 
@@ -246,6 +266,7 @@ class StepRun:
     outputs: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    stored_name: str | None = None  # when the instrumentor names the step's unit its own way
 
 
 @dataclass
@@ -275,7 +296,29 @@ class Settings:
     temperature: float = 0.0
 
 
+@dataclass(frozen=True)
+class ModelEndpoint:
+    """Where the model answers, for the frameworks that build their own clients: the OpenAI
+    base URL (`.../v1`), the key, the model name, and HTTP clients (httpx2, sync and async) that
+    every framework's client is built on, so every call is recorded on the wire."""
+
+    base_url: str
+    api_key: str = field(repr=False)
+    model: str
+    http_client: Callable[[], Any] = field(repr=False)
+    async_http_client: Callable[[], Any] = field(repr=False)
+
+    @property
+    def root_url(self) -> str:
+        """The server's root, for clients that add `/v1/...` themselves (Anthropic's)."""
+        return self.base_url.rstrip("/").removesuffix("/v1")
+
+
 class Pipeline:
+    FRAMEWORK = "the OpenAI client"
+    # what a model call the application cannot complete raises, in this framework's client
+    MODEL_ERRORS: tuple[type[Exception], ...] = (openai.APIError,)
+
     def __init__(
         self,
         tracer: HoneyHiveTracer,
@@ -285,11 +328,15 @@ class Pipeline:
         settings: Settings | None = None,
         documents: DocumentStore | None = None,
         configurations: Callable[[str], Configured | None] | None = None,
+        endpoint: ModelEndpoint | None = None,
+        instrumentor: str = "openinference",
     ) -> None:
         self.tracer, self.client, self.model, self.steps = tracer, client, model, steps
         self.settings = settings or Settings()
         self.documents = documents
         self.configurations = configurations
+        self.endpoint = endpoint
+        self.instrumentor = instrumentor  # whose naming the framework apps' units follow
 
     def handle(self, request_id: str, text: str) -> RequestRun:
         """Run every step for one request. A failing step ends the request (its parents fail
@@ -310,7 +357,7 @@ class Pipeline:
         step = StepRun(spec.name, spec.kind, spec.under, inputs={"value": value})
         step.metadata = {"request.id": run.request_id}
         run.steps.append(step)
-        with self.tracer.trace(spec.name, event_type=spec.kind):
+        with step_context.running(spec.name), self.tracer.trace(spec.name, event_type=spec.kind):
             self.tracer.enrich_span(inputs=step.inputs, metadata=step.metadata)
             try:
                 value = self._act(spec.action, value, step, run)
@@ -318,7 +365,7 @@ class Pipeline:
             except StepFailed as exc:
                 step.error = f"{type(exc).__name__}: {exc}"
                 raise
-            except openai.APIError as exc:
+            except self.MODEL_ERRORS as exc:
                 # a model call the application could not complete (no retries left, or none
                 # asked for) fails its step, as the application's own error, not the tracer's
                 step.error = f"{type(exc).__name__}: {exc}"
@@ -344,15 +391,18 @@ class Pipeline:
         if isinstance(action, CallsTool):
             return run_tool(action.tool, {"query": str(value)}, action.returns)
         if isinstance(action, Retrieves):
-            if self.documents is None:
-                self.documents = DocumentStore()
-            hits = self.documents.nearest(str(value), action.count)
-            return [{"title": h.title, "score": round(h.score, 4)} for h in hits]
+            return self._retrieve(str(value), action.count)
         if isinstance(action, Formats):
             return " ".join(str(value).split()) or "(no answer)"
         if isinstance(action, Fails):
             raise StepFailed(action.message)
         raise PipelineError(f"no way to run {action.phrase!r}")
+
+    def _retrieve(self, query: str, count: int) -> list[dict[str, Any]]:
+        if self.documents is None:
+            self.documents = DocumentStore()
+        hits = self.documents.nearest(query, count)
+        return [{"title": h.title, "score": round(h.score, 4)} for h in hits]
 
     def _ask(
         self, messages: list[dict[str, Any]], *, stream: bool = False, **params: Any
@@ -386,6 +436,20 @@ class Pipeline:
         params["max_tokens"] = found.max_tokens or self.settings.max_tokens
         return complete(self.client, retries=self.settings.retries, **params).text
 
+    def _traced_tool(
+        self, name: str, arguments: dict[str, Any], call_id: str, run: RequestRun, parent: str
+    ) -> dict[str, Any]:
+        """The application runs a tool the model called, with the model's own arguments, as a
+        traced step of its own."""
+        tool_step = StepRun(name, "tool", parent, inputs=arguments)
+        tool_step.metadata = {"request.id": run.request_id, "tool_call.id": call_id}
+        run.steps.append(tool_step)
+        with self.tracer.trace(name, event_type="tool"):
+            result = run_tool(name, arguments, None)
+            tool_step.outputs = result
+            self.tracer.enrich_span(inputs=arguments, outputs=result, metadata=tool_step.metadata)
+        return result
+
     def _ask_with_tool(self, tool: str, question: str, run: RequestRun, parent: str) -> str:
         """The model is offered the tool and asked to use it; the application runs the tool with
         the model's own arguments (a step of its own) and sends the result back."""
@@ -395,9 +459,7 @@ class Pipeline:
             "messages": messages,
             "tools": [tool_schema(tool)],
             "tool_choice": {"type": "function", "function": {"name": tool}},
-            # the local model fills a forced tool call up to the limit (96: ~6x slower than 48);
-            # arguments cut off by it are reported as such by the Then that reads them
-            "max_tokens": 48,
+            "max_tokens": TOOL_CALL_TOKENS,
             "temperature": self.settings.temperature,
         }
         response = self.client.chat.completions.create(**request)
@@ -408,19 +470,9 @@ class Pipeline:
         messages.append(message.model_dump(exclude_none=True))
         for call in calls:
             function = call.function
-            try:
-                arguments = json.loads(function.arguments or "{}")
-            except ValueError:
-                arguments = {"query": function.arguments}
-            tool_step = StepRun(function.name, "tool", parent, inputs=arguments)
-            tool_step.metadata = {"request.id": run.request_id, "tool_call.id": call.id}
-            run.steps.append(tool_step)
-            with self.tracer.trace(function.name, event_type="tool"):
-                result = run_tool(function.name, arguments, None)
-                tool_step.outputs = result
-                self.tracer.enrich_span(
-                    inputs=arguments, outputs=result, metadata=tool_step.metadata
-                )
+            result = self._traced_tool(
+                function.name, parse_arguments(function.arguments), call.id, run, parent
+            )
             messages.append(
                 {"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)}
             )

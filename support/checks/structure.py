@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from support.outcome import NeedsAnotherWhen, Outcome, SessionOutcome
 from support.readback.reader import Event
-from support.readback.stored import Stored
+from support.readback.stored import Stored, is_model_call
 from support.report.evidence import span_tree
 from support.sdk.span_index import MODEL_SPANS
 
@@ -37,7 +37,7 @@ def holds_steps(
     events = stored.steps if with_parents else stored.top_level()
     for event in sorted(events, key=lambda e: e.get("start_time") or 0):
         name = str(event.get("event_name"))
-        if with_parents and name not in own and name in MODEL_SPANS:
+        if with_parents and name not in own and (name in MODEL_SPANS or is_model_call(event)):
             continue  # a call the model instrumentation recorded, not a step of the application
         stored_rows.append(
             (
@@ -142,3 +142,19 @@ def require_sessions(outcome: Outcome, at_least: int) -> None:
             f"this Then compares {at_least} or more sessions; '{outcome.action}' traced "
             f"{len(outcome.sessions)}"
         )
+
+
+def holds_units(stored: Stored, session: SessionOutcome) -> None:
+    """The session holds every step the application ran, as the framework ran it: each unit of
+    the kind its framework makes it, under the unit that ran it, in the order they started —
+    and no other (the model calls an instrumentation recorded are checked on their own)."""
+    if not session.steps:
+        raise NeedsAnotherWhen(f"session {session.name} ran no step to compare with")
+    expected = [
+        (s.name, s.kind, s.parent) for s in session.steps if s.request in (None, _first(session))
+    ]
+    holds_steps(stored, session, expected, with_parents=True)
+
+
+def _first(session: SessionOutcome) -> str | None:
+    return session.steps[0].request

@@ -14,13 +14,14 @@ import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from honeyhive import HoneyHive, HoneyHiveTracer
 
+from support.app import frameworks
 from support.app.pipeline import (
     Configured,
-    Pipeline,
     RequestRun,
     Settings,
     StepSpec,
@@ -30,10 +31,11 @@ from support.flows.configurations import StoredConfiguration
 from support.ids import unique
 from support.outcome import BadScenario, Facet, Outcome, SessionOutcome, StepOutcome, TracingFacts
 from support.readback.fields import field
-from support.sdk.settings import TracerSettings
+from support.sdk import instrumentors
+from support.sdk.settings import Build, TracerSettings
 from support.sdk.tracers import Tracers
 from support.sdk.tracing import acting_as, clean_context
-from support.target.model import ModelTarget, openai_client
+from support.target.model import ModelTarget, model_endpoint, openai_client
 from support.target.projects import Project
 from support.target.session_removal import delete_session
 
@@ -103,9 +105,10 @@ class Service:
     application: Application
     settings: TracerSettings
     configurations: dict[str, StoredConfiguration]
+    build: Build = dataclass_field(default_factory=Build)
 
     def __repr__(self) -> str:
-        return f"Service({len(self.application.steps)} steps)"
+        return f"Service({len(self.application.steps)} steps, {self.build.cell})"
 
     def serve(self, **requests: Any) -> Outcome:
         return serve(
@@ -115,6 +118,7 @@ class Service:
             self.application,
             self.settings,
             configurations=self.configurations,
+            build=self.build,
             **requests,
         )
 
@@ -142,6 +146,7 @@ def _outcomes(session: str, run: RequestRun, many: bool) -> list[StepOutcome]:
                 request=run.request_id if many else None,
                 recorded=recorded,
                 error=step.error,
+                stored_name=step.stored_name,
             )
         )
     return out
@@ -159,7 +164,9 @@ def serve(
     size: int | None = None,
     text: str | None = None,
     configurations: dict[str, StoredConfiguration] | None = None,
+    build: Build | None = None,
 ) -> Outcome:
+    build = build or Build()
     if users < 1 or requests < 1:
         raise BadScenario("at least one user sending at least one request")
     service = unique(settings.session_name or "service")
@@ -174,25 +181,31 @@ def serve(
     )
     fields = settings.session_fields()
     configurations = configurations or {}
+    app_class = frameworks.app_class(build.framework)
+    instrumentations = instrumentors.INSTRUMENTATIONS[(build.framework, build.instrumentor)]
+    endpoint = model_endpoint(model)
 
     def serve_user(user: str) -> tuple[str, str, list[RequestRun]]:
         session_name = f"{service}-{user}"
         with (
             clean_context(),
             acting_as(tracer),
+            instrumentors.using(instrumentations),
             tracer.with_session(
                 session_name,
                 metadata=settings.session_metadata or None,
                 user_properties={"user_id": user, **settings.user_properties},
             ) as session_id,
         ):
-            pipeline = Pipeline(
+            pipeline = app_class(
                 tracer,
                 client,
                 model.model,
                 list(app.steps),
                 Settings(retries=settings.retries),
                 configurations=configuration_lookup(project, configurations),
+                endpoint=endpoint,
+                instrumentor=build.instrumentor,
             )
             runs = [
                 pipeline.handle(f"{session_name}-r{n}", request_text(user, n, size, text))
@@ -258,3 +271,16 @@ def _ready(recorded: dict[str, Any]) -> Any:
         )
 
     return ready
+
+
+def choose(build: Build, framework: str, instrumentor: str) -> None:
+    """The framework and instrumentor a feature names, in its words; an unknown name, a pair no
+    instrumentor covers or a package that is not installed is one sentence."""
+    try:
+        build.framework = instrumentors.framework_name(framework)
+        build.instrumentor = instrumentors.instrumentor_name(instrumentor)
+    except instrumentors.CellUnavailable as exc:
+        raise BadScenario(str(exc)) from None
+    if instrumentors.uncovered(build.framework, build.instrumentor):
+        raise BadScenario(f"{instrumentor} publishes no instrumentor for {framework}")
+    build.chosen = True

@@ -3,6 +3,7 @@ the Then steps. Every lookup fails with the stored values it looked at."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,23 @@ REQUEST_ID = "metadata.request.id"  # where the configurable application marks e
 
 @dataclass
 class Stored:
+    """One session's events. Where an instrumentor names a step's unit in its own words
+    (`aliases`: stored event name -> step name), every lookup by step name finds it; the event
+    keeps the name it was stored under in `stored_as`, and the evidence shows the raw events."""
+
     session_id: str
     events: list[Event]
+    aliases: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.aliases:
+            self.events = [self._as_step(e) for e in self.events]
+
+    def _as_step(self, event: Event) -> Event:
+        name = event.get("event_name")
+        if isinstance(name, str) and name in self.aliases:
+            return {**event, "event_name": self.aliases[name], "stored_as": name}
+        return event
 
     def __repr__(self) -> str:
         return f"Stored(session={self.session_id}, events={len(self.events)})"
@@ -95,11 +111,11 @@ def fetch(reader: BackendReader, session: SessionOutcome, *, timeout: float = 20
     traced (and whatever else the outcome waits for), with the evidence attached."""
     events = reader.wait_for_session(
         session.session_id,
-        names=session.step_names,
+        names=session.stored_names,
         ready=session.ready,
         timeout=timeout,
     )
-    stored = Stored(session.session_id, events)
+    stored = Stored(session.session_id, events, session.aliases)
     attach_text(f"span tree of {session.name} (as stored)", span_tree(events))
     attach_json(f"events of {session.name} (as stored)", events)
     calls = model_calls(events)
@@ -125,6 +141,11 @@ def model_calls(events: list[Event]) -> list[dict[str, Any]]:
         for e in events
         if e.get("event_type") == "model" and field(e, "inputs.chat_history") is not MISSING
     ]
+
+
+def is_model_call(event: Event) -> bool:
+    """A model call an instrumentation recorded: a model event holding the conversation."""
+    return event.get("event_type") == "model" and field(event, "inputs.chat_history") is not MISSING
 
 
 def value(event: Event, path: str) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 import httpx2 as httpx  # the HTTP library the openai 3.x client is built on
 
 from support.outcome import ModelExchange, ToolCall
+from support.sdk import wire_shapes as wire
 from support.sdk.span_index import current_step
 
 
@@ -43,15 +44,6 @@ class ModelTraffic:
             return list(self.exchanges[mark:])
 
 
-def _endpoint(request: httpx.Request) -> str:
-    path = request.url.path
-    if path.endswith("/chat/completions"):
-        return "chat.completions"
-    if path.endswith("/embeddings"):
-        return "embeddings"
-    return path.rsplit("/v1/", 1)[-1]
-
-
 @dataclass
 class _Sent:
     step: str | None
@@ -64,41 +56,40 @@ class _Sent:
             body = json.loads(request.content or b"{}")
         except (ValueError, httpx.RequestNotRead):
             body = {}
-        return cls(current_step(), _endpoint(request), body if isinstance(body, dict) else {})
+        return cls(
+            current_step(),
+            wire.endpoint_of(request.url.path),
+            body if isinstance(body, dict) else {},
+        )
 
     @property
     def streamed(self) -> bool:
         return bool(self.body.get("stream"))
 
     def exchange(self, status: int, **answer: Any) -> ModelExchange:
-        params = {k: v for k, v in self.body.items() if k not in ("messages", "model", "input")}
-        messages = self.body.get("messages")
-        if messages is None and "input" in self.body:  # embeddings: the input as one message
-            messages = [{"role": "user", "content": self.body["input"]}]
+        carried = ("messages", "model", "input", "system", "instructions")
+        params = {k: v for k, v in self.body.items() if k not in carried}
         return ModelExchange(
             step=self.step,
             endpoint=self.endpoint,
             model=str(self.body.get("model", "")),
-            messages=tuple(messages or ()),
+            messages=tuple(wire.sent_messages(self.endpoint, self.body)),
             params=params,
             streamed=self.streamed,
             status=status,
             **answer,
         )
 
-
-def _tool_calls(raw: Any) -> tuple[ToolCall, ...]:
-    calls = []
-    for call in raw or ():
-        function = call.get("function") or {}
-        calls.append(
-            ToolCall(
-                str(call.get("id", "")),
-                str(function.get("name")),
-                str(function.get("arguments") or ""),
-            )
+    def answered(self, status: int, answer: wire.Answer, error: str | None = None) -> ModelExchange:
+        return self.exchange(
+            status,
+            reply=answer.reply,
+            tool_calls=tuple(ToolCall(c.call_id, c.name, c.arguments) for c in answer.calls),
+            prompt_tokens=answer.prompt_tokens,
+            completion_tokens=answer.completion_tokens,
+            finish_reason=answer.finish_reason,
+            error=error,
         )
-    return tuple(calls)
 
 
 def _from_body(sent: _Sent, status: int, content: bytes) -> ModelExchange:
@@ -107,20 +98,9 @@ def _from_body(sent: _Sent, status: int, content: bytes) -> ModelExchange:
     except ValueError:
         return sent.exchange(status, error=content.decode("utf-8", "replace")[:500])
     if status != 200:
-        error = (body.get("error") or {}) if isinstance(body, dict) else {}
-        message = error.get("message") if isinstance(error, dict) else None
+        message = wire.error_message(body)
         return sent.exchange(status, error=f"{status}: {message or str(body)[:300]}")
-    usage = body.get("usage") or {}
-    choice = (body.get("choices") or [{}])[0]
-    message = choice.get("message") or {}
-    return sent.exchange(
-        status,
-        reply=message.get("content"),
-        tool_calls=_tool_calls(message.get("tool_calls")),
-        prompt_tokens=usage.get("prompt_tokens"),
-        completion_tokens=usage.get("completion_tokens"),
-        finish_reason=choice.get("finish_reason"),
-    )
+    return sent.answered(status, wire.answer_of(sent.endpoint, body))
 
 
 @dataclass
@@ -130,11 +110,10 @@ class _Stream:
     sent: _Sent
     status: int
     buffer: bytes = b""
-    text: list[str] = field(default_factory=list)
-    calls: dict[int, dict[str, str]] = field(default_factory=dict)
-    usage: dict[str, Any] = field(default_factory=dict)
-    finish: str | None = None
-    done: bool = False
+    fold: wire.StreamFold = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fold = wire.StreamFold(self.sent.endpoint)
 
     def feed(self, chunk: bytes) -> None:
         self.buffer += chunk
@@ -147,43 +126,32 @@ class _Stream:
             return
         data = line[5:].strip()
         if data == b"[DONE]":
-            self.done = True
+            self.fold.done = True
             return
         try:
             event = json.loads(data)
         except ValueError:
             return
-        self.usage = event.get("usage") or self.usage
-        for choice in event.get("choices") or ():
-            delta = choice.get("delta") or {}
-            if delta.get("content"):
-                self.text.append(delta["content"])
-            for call in delta.get("tool_calls") or ():
-                into = self.calls.setdefault(int(call.get("index", 0)), {"arguments": ""})
-                function = call.get("function") or {}
-                into["id"] = call.get("id") or into.get("id", "")
-                into["name"] = function.get("name") or into.get("name", "")
-                into["arguments"] += function.get("arguments") or ""
-            self.finish = choice.get("finish_reason") or self.finish
+        if isinstance(event, dict):
+            self.fold.event(event)
 
     def exchange(self, error: str | None) -> ModelExchange:
         if self.status != 200:
             return _from_body(self.sent, self.status, self.buffer)
-        calls = tuple(
-            ToolCall(c.get("id", ""), c.get("name", ""), c["arguments"])
-            for _, c in sorted(self.calls.items())
-        )
-        if error is None and not self.done:
+        fold = self.fold
+        if error is None and not fold.done:
             error = "the stream ended before its last event"
-        return self.sent.exchange(
-            self.status,
-            reply="".join(self.text),
-            tool_calls=calls,
-            prompt_tokens=self.usage.get("prompt_tokens"),
-            completion_tokens=self.usage.get("completion_tokens"),
-            finish_reason=self.finish,
-            error=error,
+        answer = wire.Answer(
+            reply=fold.reply,
+            calls=[
+                wire.Call(c.get("id", ""), c.get("name", ""), c["arguments"])
+                for _, c in sorted(fold.calls.items())
+            ],
+            prompt_tokens=fold.prompt_tokens,
+            completion_tokens=fold.completion_tokens,
+            finish_reason=fold.finish,
         )
+        return self.sent.answered(self.status, answer, error)
 
 
 class _Fold:

@@ -69,3 +69,18 @@ def environment(values: dict[str, str | None]) -> Iterator[None]:
         yield
     finally:
         _apply(saved)
+
+
+@dataclass
+class Build:
+    """What the application is built with and traced by (a framework Given sets it): the
+    framework, the instrumentor, and whether a Given chose them (otherwise the raw OpenAI client
+    under OpenInference's OpenAI instrumentor, as every other scenario)."""
+
+    framework: str = "openai"
+    instrumentor: str = "openinference"
+    chosen: bool = False
+
+    @property
+    def cell(self) -> str:
+        return f"{self.framework} × {self.instrumentor}"

@@ -12,6 +12,8 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
+from support.app import step_context
+
 
 @dataclass(frozen=True)
 class _Known:
@@ -65,8 +67,12 @@ def watch(provider: object) -> None:
 
 
 def current_step() -> str | None:
-    """The application step the current work runs under: the current span, or its parent when
-    the current span is the model instrumentation's own."""
+    """The application step the current work runs under: the one a framework app marked as
+    running, else the current span, or its parent when the current span is the model
+    instrumentation's own."""
+    marked = step_context.current()
+    if marked is not None:
+        return marked
     span_id = trace.get_current_span().get_span_context().span_id or None
     name = INDEX.name_of(span_id)
     if name in MODEL_SPANS and span_id is not None:

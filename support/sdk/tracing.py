@@ -29,7 +29,6 @@ from support.sdk import span_index
 
 _active: ContextVar[HoneyHiveTracer | None] = ContextVar("active_tracer", default=None)
 _pin_lock = threading.Lock()
-_instrumented = False
 _closed: set[int] = set()
 
 
@@ -97,15 +96,12 @@ class RoutingTracerProvider(trace.TracerProvider):
 
 
 def instrument_openai() -> None:
-    """OpenInference's OpenAI instrumentor (the SDK's recommended one), once per process."""
-    global _instrumented
-    with _pin_lock:
-        if _instrumented:
-            return
-        from openinference.instrumentation.openai import OpenAIInstrumentor
+    """OpenInference's OpenAI instrumentor (the SDK's recommended one), once per process; it
+    traces every scenario that does not choose another framework or instrumentor
+    (`support/sdk/instrumentors.py`)."""
+    from support.sdk.instrumentors import instrument_default
 
-        OpenAIInstrumentor().instrument(tracer_provider=RoutingTracerProvider())
-        _instrumented = True
+    instrument_default()
 
 
 def open_tracer(

@@ -10,6 +10,7 @@ import httpx2
 import openai
 
 from emulator.llm.control_client import ModelControl
+from support.app.pipeline import ModelEndpoint
 from support.report.redaction import register_secrets
 from support.sdk.model_traffic import AsyncRecordingTransport, ModelTraffic, RecordingTransport
 from support.target.config import Config
@@ -61,6 +62,23 @@ def async_openai_client(target: ModelTarget) -> openai.AsyncOpenAI:
         base_url=target.base_url,
         api_key=target.api_key,
         http_client=httpx2.AsyncClient(
+            transport=AsyncRecordingTransport(target.traffic), timeout=openai.DEFAULT_TIMEOUT
+        ),
+    )
+
+
+def model_endpoint(target: ModelTarget) -> ModelEndpoint:
+    """The model as the framework apps see it: every client they build records its traffic."""
+    if target.base_url is None:
+        raise RuntimeError("the framework apps need the model's base URL")
+    return ModelEndpoint(
+        base_url=target.base_url,
+        api_key=target.api_key,
+        model=target.model,
+        http_client=lambda: httpx2.Client(
+            transport=RecordingTransport(target.traffic), timeout=openai.DEFAULT_TIMEOUT
+        ),
+        async_http_client=lambda: httpx2.AsyncClient(
             transport=AsyncRecordingTransport(target.traffic), timeout=openai.DEFAULT_TIMEOUT
         ),
     )
