@@ -62,6 +62,8 @@ class Closed:
     text: str
     call_id: str = ""
     name: str = ""
+    #: why the reply ended, when it ended with this block
+    reason: FinishReason | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ async def block_events(deltas: AsyncIterator[Delta]) -> AsyncIterator[BlockEvent
             if current is None:
                 current = Opened(count, "text")
                 yield current
-            yield Closed(current.index, current.kind, text, current.call_id, current.name)
-            finished = delta.finish_reason
+            reason = delta.finish_reason
+            yield Closed(current.index, current.kind, text, current.call_id, current.name, reason)
+            finished = reason
     if finished is not None:
         yield Finished(finished)
