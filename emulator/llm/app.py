@@ -20,7 +20,7 @@ from emulator.llm.control_state import ControlState
 from emulator.llm.errors import OpenAIError, server_error
 from emulator.llm.llama.client import LlamaClient
 from emulator.llm.llama.server import LlamaInfo
-from emulator.llm.routes import chat, control, embeddings, models
+from emulator.llm.routes import anthropic, chat, control, embeddings, models, responses
 from emulator.llm.settings import Settings
 from emulator.llm.sse import StreamCut
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings, llama: LlamaInfo) -> ASGIApp:
         openapi_url=None,
         lifespan=lifespan,
     )
-    for module in (chat, embeddings, models, control):
+    for module in (chat, responses, anthropic, embeddings, models, control):
         app.include_router(module.router)
 
     @app.exception_handler(OpenAIError)

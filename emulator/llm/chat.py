@@ -65,7 +65,20 @@ class ChatEngine:
         if max_tokens is None and self.default_max_tokens > 0:
             room = window - (prompt_tokens or 0)
             max_tokens = min(self.default_max_tokens, room)
-        return Prepared(request, max_tokens, prompt_tokens, script, messages=messages)
+        answer_limit = max_tokens
+        if request.tool_plan is not None and max_tokens is not None and script is None:
+            # A call gets the tokens its bounded JSON needs, whatever max_tokens says, so its
+            # arguments always parse; an answer in text (under auto) is still cut at
+            # max_tokens (see _tool_stream).
+            max_tokens = max(max_tokens, request.tool_plan.call_budget())
+        return Prepared(
+            request,
+            max_tokens,
+            prompt_tokens,
+            script,
+            messages=messages,
+            answer_limit=answer_limit,
+        )
 
     # --- whole replies ------------------------------------------------------------------
     async def complete(self, prepared: Prepared) -> ChatCompletion:
@@ -87,6 +100,12 @@ class ChatEngine:
 
     async def _generated_choices(self, prepared: Prepared) -> list[cc.Choice]:
         n = prepared.request.n
+        if prepared.request.tool_plan is not None:
+            generated = await asyncio.gather(*(self._tool_text(prepared, i) for i in range(n)))
+            return [
+                tool_choice(index, read_reply(text), reported)
+                for index, (text, reported) in enumerate(generated)
+            ]
         replies = await asyncio.gather(
             *(self.llama.chat(self._payload(prepared, i, stream=False)) for i in range(n))
         )
@@ -95,10 +114,6 @@ class ChatEngine:
             choice = reply["choices"][0]
             message = choice.get("message") or {}
             self._add_usage(prepared.usage, reply.get("usage"), first=index == 0)
-            if prepared.request.tool_plan is not None:
-                text = str(message.get("content") or "")
-                choices.append(tool_choice(index, read_reply(text), choice.get("finish_reason")))
-                continue
             choices.append(
                 cc.Choice(
                     index=index,
@@ -145,16 +160,57 @@ class ChatEngine:
                 if finish:
                     yield Delta(index=index, finish_reason=finish_reason(finish))
 
+    async def _tool_text(self, prepared: Prepared, index: int) -> tuple[str, str | None]:
+        """The whole generated JSON of one choice and the finish reason llama.cpp reported."""
+        payload = self._payload(prepared, index, stream=True)
+        text = ""
+        reported: str | None = None
+        async for piece, finish in self._tool_stream(prepared, payload, index):
+            text += piece
+            reported = finish or reported
+        return text, reported
+
     async def _tool_stream(
         self, prepared: Prepared, payload: JSON, index: int
     ) -> AsyncIterator[tuple[str, str | None]]:
-        """(generated text, finish reason) pieces of one choice, usage counted."""
-        async for chunk in self.llama.chat_stream(payload):
-            if chunk.get("usage"):
-                self._add_usage(prepared.usage, chunk["usage"], first=index == 0)
-            for choice in chunk.get("choices") or ():
-                content = (choice.get("delta") or {}).get("content") or ""
-                yield content, choice.get("finish_reason")
+        """(generated text, finish reason) pieces of one choice, usage counted. The budget is
+        the call's (``Prepared.max_tokens``): an answer in text is stopped here at the
+        caller's ``max_tokens`` (``length``), as OpenAI would."""
+        limit = prepared.answer_limit
+        text = ""
+        generated = 0
+        stream = self.llama.chat_stream(payload)
+        try:
+            async for chunk in stream:
+                if chunk.get("usage"):
+                    self._add_usage(prepared.usage, chunk["usage"], first=index == 0)
+                for choice in chunk.get("choices") or ():
+                    delta = choice.get("delta") or {}
+                    content = delta.get("content") or ""
+                    finish = choice.get("finish_reason")
+                    if finish is None and isinstance(delta.get("content"), str):
+                        generated += 1
+                    text += content
+                    if (
+                        finish is None
+                        and limit is not None
+                        and generated >= limit
+                        and read_reply(text).kind == "response"
+                    ):
+                        yield content, "length"
+                        await self._count_cut(prepared, generated, index)
+                        return
+                    yield content, finish
+        finally:
+            await _aclose(stream)
+
+    async def _count_cut(self, prepared: Prepared, generated: int, index: int) -> None:
+        """Usage of a generation stopped before llama.cpp reported it."""
+        prepared.usage.completion_tokens += generated
+        if index == 0:
+            if prepared.prompt_tokens is None:
+                prepared.prompt_tokens = await self.llama.count_prompt_tokens(prepared.messages)
+            prepared.usage.prompt_tokens = prepared.prompt_tokens
 
     # --- helpers ------------------------------------------------------------------------
     def _payload(self, prepared: Prepared, index: int, *, stream: bool) -> JSON:
@@ -196,3 +252,9 @@ class ChatEngine:
             usage.prompt_tokens = int(reported.get("prompt_tokens", 0))
             details = reported.get("prompt_tokens_details") or {}
             usage.cached_tokens = int(details.get("cached_tokens", 0))
+
+
+async def _aclose(stream: AsyncIterator[Any]) -> None:
+    closer = getattr(stream, "aclose", None)
+    if closer is not None:
+        await closer()

@@ -75,6 +75,9 @@ class Prepared:
     script: Script | None = None
     #: the messages the model is given (with the tool instructions when tools are offered)
     messages: list[dict[str, Any]] = field(default_factory=list)
+    #: the caller's cap on a text answer (``max_tokens`` is the generation budget, which a
+    #: tool call may raise)
+    answer_limit: int | None = None
     usage: Usage = field(default_factory=Usage)
     id: str = field(default_factory=lambda: new_id("chatcmpl-"))
     created: int = field(default_factory=lambda: int(time.time()))

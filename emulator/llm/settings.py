@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Chat model names accepted by default; every one is served by SmolLM2-135M-Instruct.
+#: Chat model names accepted by default (OpenAI's and Anthropic's, on every chat route);
+#: every one is served by SmolLM2-135M-Instruct.
 DEFAULT_CHAT_MODELS: tuple[str, ...] = (
     "gpt-4o-mini",
     "gpt-4o",
@@ -19,6 +20,18 @@ DEFAULT_CHAT_MODELS: tuple[str, ...] = (
     "gpt-5-nano",
     "o3-mini",
     "o4-mini",
+    "claude-opus-4-5",
+    "claude-opus-4-1",
+    "claude-sonnet-4-5",
+    "claude-sonnet-4-5-20250929",
+    "claude-sonnet-4-0",
+    "claude-sonnet-4-20250514",
+    "claude-haiku-4-5",
+    "claude-haiku-4-5-20251001",
+    "claude-3-7-sonnet-latest",
+    "claude-3-5-haiku-latest",
+    "claude-3-5-haiku-20241022",
+    "claude-3-haiku-20240307",
     "smollm2-135m-instruct",
 )
 

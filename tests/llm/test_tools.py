@@ -218,21 +218,55 @@ def test_a_streamed_answer_under_auto_is_plain_text(client: openai.OpenAI) -> No
     assert chunks[-1].choices[0].finish_reason in ("stop", "length")
 
 
-def test_max_tokens_cutting_the_call_gives_length(client: openai.OpenAI) -> None:
+class Ticket(BaseModel):
+    """Free strings, unbounded in the schema: the model fills them until it is stopped."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    body: str
+    tags: list[str]
+
+
+TICKET = tool("open_ticket", "Open a support ticket", Ticket)
+
+
+@pytest.mark.parametrize("max_tokens", [16, 32, 48])
+def test_a_forced_call_always_completes_whatever_max_tokens(
+    client: openai.OpenAI, max_tokens: int
+) -> None:
+    """A forced call gets the tokens its bounded JSON needs: the arguments always parse and
+    hold every required property, even when max_tokens would cut them."""
     reply = client.chat.completions.create(
         model="gpt-4o-mini",
-        messages=ASK,
-        tools=TOOLS,
+        messages=[{"role": "user", "content": "The kettle leaks. Open a ticket."}],
+        tools=[TICKET],
         tool_choice="required",
         temperature=0,
-        max_tokens=12,
+        max_tokens=max_tokens,
     )
 
     choice = reply.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    (call,) = function_calls(choice.message)
+    arguments = json.loads(call.function.arguments)
+    assert set(Ticket.model_json_schema()["required"]) <= set(arguments)
+    Ticket.model_validate(arguments, strict=True)
+
+
+def test_an_answer_under_auto_is_still_cut_at_max_tokens(client: openai.OpenAI) -> None:
+    reply = client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[{"role": "user", "content": "Write a long poem about the sea."}],
+        tools=TOOLS,
+        temperature=0,
+        max_tokens=5,
+    )
+
+    choice = reply.choices[0]
+    if choice.message.tool_calls:
+        pytest.skip("the model chose to call a tool for this prompt")
     assert choice.finish_reason == "length"
-    for call in function_calls(choice.message):
-        with pytest.raises(json.JSONDecodeError):
-            json.loads(call.function.arguments)  # cut short, as OpenAI does
+    assert reply.usage is not None and reply.usage.completion_tokens == 5
 
 
 def test_n_choices_each_carry_a_call(client: openai.OpenAI) -> None:

@@ -85,7 +85,7 @@ def parse_chat_request(body: JSON) -> ChatRequest:
             code="empty_array",
         )
     plan = tool_plan(params.get("tools") or (), params.get("tool_choice"))
-    messages, last_user = _plain_messages(messages_in, calls_as_json=plan is not None)
+    messages, last_user = plain_messages(messages_in, calls_as_json=plan is not None)
 
     n = int_range(params, "n", 1, MAX_N) or 1
     max_tokens = int_range(params, "max_completion_tokens", 1, None)
@@ -147,7 +147,7 @@ def parse_chat_request(body: JSON) -> ChatRequest:
     )
 
 
-def _plain_messages(
+def plain_messages(
     messages: list[JSON], *, calls_as_json: bool
 ) -> tuple[tuple[ChatMessage, ...], str | None]:
     """Text-only messages for the chat template; images, audio and files are refused.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from emulator.llm.control_state import ControlState
-from emulator.llm.errors import forbidden_control, invalid_api_key, missing_api_key
+from emulator.llm.errors import OpenAIError, forbidden_control, invalid_api_key, missing_api_key
 
 CONTROL_HEADER = "x-control-token"
 
@@ -20,13 +22,32 @@ def bearer_key(request: Request) -> str | None:
     return value.strip()
 
 
-def require_api_key(request: Request, control: ControlState) -> str:
-    """The caller's key when it is registered; OpenAI's 401 otherwise."""
-    key = bearer_key(request)
+def anthropic_key(request: Request) -> str | None:
+    """Anthropic's ``x-api-key`` header (its SDK sends that one), else a Bearer token."""
+    key = request.headers.get("x-api-key", "").strip()
+    return key or bearer_key(request)
+
+
+@dataclass(frozen=True)
+class KeyScheme:
+    """Where a route finds the API key and what it answers when there is none or it is
+    wrong (the keys themselves are the same on every route)."""
+
+    read: Callable[[Request], str | None] = bearer_key
+    missing: Callable[[], OpenAIError] = missing_api_key
+    invalid: Callable[[str], OpenAIError] = invalid_api_key
+
+
+BEARER = KeyScheme()
+
+
+def require_api_key(request: Request, control: ControlState, scheme: KeyScheme = BEARER) -> str:
+    """The caller's key when it is registered; the scheme's 401 otherwise."""
+    key = scheme.read(request)
     if key is None:
-        raise missing_api_key()
+        raise scheme.missing()
     if not control.is_registered(key):
-        raise invalid_api_key(key)
+        raise scheme.invalid(key)
     return key
 
 

@@ -29,7 +29,7 @@ async def chat_completions(request: Request) -> Response:
     try:
         body = await read_json(request, call)
         chat = parse_chat_request(body)
-        _check_model(state, chat.model)
+        check_chat_model(state, chat.model)
         script = state.control.take_script(call.key, chat.last_user_message)
         call.scripted = script is not None
         prepared = await state.engine.prepare(chat, script)
@@ -57,7 +57,7 @@ async def chat_completions(request: Request) -> Response:
     )
 
 
-def _check_model(state: AppState, model: str) -> None:
+def check_chat_model(state: AppState, model: str) -> None:
     if model in state.settings.chat_models:
         return
     if model in state.settings.embedding_models:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from emulator.llm.control_state import ControlState, RequestRecord
 from emulator.llm.errors import OpenAIError, injected
 from emulator.llm.requests.body import JSON, parse_json_object, peek_model
-from emulator.llm.routes.auth import bearer_key, require_api_key
+from emulator.llm.routes.auth import BEARER, KeyScheme, require_api_key
 
 
 @dataclass
@@ -60,11 +60,13 @@ class Call:
         return error
 
 
-async def open_call(request: Request, control: ControlState, *, faults: bool = True) -> Call:
+async def open_call(
+    request: Request, control: ControlState, *, faults: bool = True, scheme: KeyScheme = BEARER
+) -> Call:
     """Authenticate, apply this key's latency and next injected fault."""
-    key = bearer_key(request)
+    key = scheme.read(request)
     try:
-        key = require_api_key(request, control)
+        key = require_api_key(request, control, scheme)
     except OpenAIError as error:
         if key is not None:
             Call(key=key, path=request.url.path, control=control).fail(error)

@@ -19,6 +19,16 @@ Mode = Literal["auto", "required"]
 _NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _EMPTY_PARAMETERS: JSON = {"type": "object", "properties": {}}
 
+#: Bounds added to the grammar's copy of a function's parameters where the schema sets none,
+#: so that the call's JSON always closes within its token budget (SmolLM2 fills an unbounded
+#: string until the budget runs out).
+STRING_CAP = 32
+ARRAY_CAP = 4
+#: The JSON around the arguments (``{"tool_call": {"name": ..., "arguments": ...}}``), tokens.
+_CALL_OVERHEAD = 24
+#: What a call may cost at most, whatever its schema (deep or unbounded schemas).
+MAX_CALL_BUDGET = 1024
+
 
 @dataclass(frozen=True)
 class Function:
@@ -64,6 +74,15 @@ class ToolPlan:
             shapes.append(_object({"response": {"type": "string"}}))
         return shapes[0] if len(shapes) == 1 else {"anyOf": shapes}
 
+    def call_budget(self) -> int:
+        """Tokens that always suffice for a complete call of any of the functions: every
+        character of the bounded JSON counted as a token, whitespace included."""
+        worst = max(
+            len(f.name) + _token_bound(bounded(f.parameters), f.parameters, 0)
+            for f in self.functions
+        )
+        return min(_CALL_OVERHEAD + worst, MAX_CALL_BUDGET)
+
     def with_instructions(self, messages: Sequence[JSON]) -> list[JSON]:
         """The messages with the tool instructions in the system message (one is added when the
         request has none, replacing the template's default)."""
@@ -76,7 +95,102 @@ class ToolPlan:
 
 
 def _call_schema(function: Function) -> JSON:
-    return _object({"name": {"const": function.name}, "arguments": function.parameters})
+    return _object({"name": {"const": function.name}, "arguments": bounded(function.parameters)})
+
+
+def bounded(schema: Any) -> Any:
+    """The schema with a length on every free string (``maxLength``), a size on every array
+    (``maxItems``) and no extra properties on objects that list theirs: every JSON it allows
+    is still valid against ``schema``, and it ends within ``call_budget`` tokens."""
+    if isinstance(schema, list):
+        return [bounded(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: JSON = {}
+    for key, value in schema.items():
+        if key in ("properties", "$defs", "definitions", "patternProperties"):
+            out[key] = (
+                {k: bounded(v) for k, v in value.items()} if isinstance(value, dict) else value
+            )
+        elif key in (
+            "items",
+            "anyOf",
+            "oneOf",
+            "allOf",
+            "prefixItems",
+            "not",
+            "additionalProperties",
+        ):
+            out[key] = bounded(value)
+        else:
+            out[key] = value
+    types = out.get("type")
+    kinds = set(types) if isinstance(types, list) else {types}
+    free = not ({"enum", "const", "pattern", "format"} & out.keys())
+    if "string" in kinds and free and "maxLength" not in out:
+        out["maxLength"] = max(int(out.get("minLength", 0)), STRING_CAP)
+    if "array" in kinds and "maxItems" not in out:
+        out["maxItems"] = max(int(out.get("minItems", 0)), ARRAY_CAP)
+    if "object" in kinds and "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
+# llama.cpp's grammar: an integer has at most 16 digits, a number adds a fraction and an
+# exponent; whitespace between tokens is at most a newline and 20 blanks.
+_INTEGER_CHARS = 17
+_NUMBER_CHARS = 40
+_SPACE = 2
+_UNBOUNDED = MAX_CALL_BUDGET
+
+
+def _token_bound(schema: Any, root: Any, depth: int) -> int:
+    """An upper bound on the tokens of a JSON value generated under ``schema`` (one token per
+    character at worst; the grammar's whitespace counted as two)."""
+    if depth > 8 or not isinstance(schema, dict):
+        return _UNBOUNDED if depth > 8 else 8
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        return _token_bound(bounded(target), root, depth + 1)
+    if "const" in schema:
+        return len(json.dumps(schema["const"]))
+    if "enum" in schema:
+        return max((len(json.dumps(v)) for v in schema["enum"]), default=4)
+    branches = [b for key in ("anyOf", "oneOf") for b in schema.get(key) or ()]
+    if branches:
+        return max(_token_bound(b, root, depth + 1) for b in branches)
+    types = schema.get("type")
+    kinds = set(types) if isinstance(types, list) else {types}
+    costs = [_kind_bound(kind, schema, root, depth) for kind in kinds]
+    return max(costs, default=_UNBOUNDED)
+
+
+def _kind_bound(kind: Any, schema: JSON, root: Any, depth: int) -> int:
+    if kind == "string":
+        if "maxLength" not in schema:
+            return _UNBOUNDED
+        return int(schema["maxLength"]) * 2 + 2  # an escaped character is two
+    if kind == "integer":
+        return _INTEGER_CHARS
+    if kind == "number":
+        return _NUMBER_CHARS
+    if kind in ("boolean", "null"):
+        return 5
+    if kind == "array":
+        item = _token_bound(schema.get("items", {}), root, depth + 1)
+        return 2 + int(schema.get("maxItems", _UNBOUNDED)) * (item + 1 + _SPACE)
+    if kind == "object":
+        properties = schema.get("properties") or {}
+        if schema.get("additionalProperties", True) is not False:
+            return _UNBOUNDED
+        total = 2 + _SPACE
+        for name, value in properties.items():
+            total += len(json.dumps(name)) + 2 + 2 * _SPACE + _token_bound(value, root, depth + 1)
+        return total
+    return _UNBOUNDED
 
 
 def _object(properties: JSON) -> JSON:
