@@ -23,9 +23,17 @@ Feature: The same application, built with each framework and traced by each inst
     And every model call under "draft-answer" holds the token counts the model answered with
 
     Examples:
-      | framework         | instrumentor        |
-      | the OpenAI client | OpenInference       |
-      | LangChain         | OpenInference       |
-      | LangChain         | Traceloop           |
-      | LangGraph         | OpenInference       |
-      | LangGraph         | Traceloop           |
+      | framework             | instrumentor        |
+      | the OpenAI client     | OpenInference       |
+      | the OpenAI client     | Traceloop           |
+      | the OpenAI client     | OpenTelemetry GenAI |
+      | LangChain             | OpenInference       |
+      | LangChain             | Traceloop           |
+      | LangGraph             | OpenInference       |
+      | LangGraph             | Traceloop           |
+      | the OpenAI Agents SDK | OpenInference       |
+      | the OpenAI Agents SDK | Traceloop           |
+      | LiteLLM               | OpenInference       |
+      | LiteLLM               | Traceloop           |
+      | the Anthropic SDK     | OpenInference       |
+      | the Anthropic SDK     | Traceloop           |

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers
 
+from support.outcome import BadScenario
 from support.sdk.settings import TracerSettings
 from support.values import table_values, typed
 
@@ -14,6 +15,14 @@ from support.values import table_values, typed
 def batching_off(tracer_settings: TracerSettings) -> None:
     """Batching off (the SDK's `disable_batch`)."""
     tracer_settings.disable_batch = True
+
+
+@given(parsers.parse("the application caps each reply at {tokens:d} tokens"))
+def reply_cap(tracer_settings: TracerSettings, tokens: int) -> None:
+    """The most tokens each model call may answer with (the application's `max_tokens`)."""
+    if not 1 <= tokens <= 256:
+        raise BadScenario("a reply cap between 1 and 256 tokens")
+    tracer_settings.max_tokens = tokens
 
 
 @given("the application exports its traces over protobuf")

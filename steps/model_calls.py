@@ -57,3 +57,25 @@ def tool_ran_with_model_arguments(readback: Readback, outcome: Outcome, tool: st
     """The tool's stored inputs are the arguments of the tool call the model really sent."""
     for _, stored in readback.sessions(outcome):
         checks.ran_with_model_arguments(stored, outcome, tool)
+
+
+@then("every model request the application sent is stored as one model call")
+def stored_once(readback: Readback, outcome: Outcome) -> None:
+    """None missing and none twice — also when a framework's instrumentor and its client's
+    both see the call."""
+    checks.stored_once(readback.sessions(outcome), outcome)
+
+
+@then(parsers.parse('the second model call under "{step}" received the tool\'s result'))
+def received_tool_result(readback: Readback, outcome: Outcome, step: str) -> None:
+    """The model call that answers after a tool ran holds the tool's result among its messages,
+    as the application sent it back."""
+    for _, stored in readback.sessions(outcome):
+        checks.received_tool_result(stored, outcome, step)
+
+
+@then(parsers.parse('every model call under "{step}" was capped at {cap:d} tokens'))
+def capped(readback: Readback, outcome: Outcome, step: str, cap: int) -> None:
+    """Asked for at most that many tokens, stored with that cap, and answered within it."""
+    for _, stored in readback.sessions(outcome):
+        checks.capped_at(stored, outcome, step, cap)

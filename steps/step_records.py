@@ -80,3 +80,16 @@ def input_stored_whole(readback: Readback, outcome: Outcome, step: str, size: in
             f"the application gave the {step!r} step {len(str(given))} characters, not {size}"
         )
         recorded.stored_whole(stored, traced, "inputs.value")
+
+
+@then(parsers.parse('the "{step}" step\'s input is stored whole, all {lines:d} lines of it'))
+def lines_stored_whole(readback: Readback, outcome: Outcome, step: str, lines: int) -> None:
+    """Every line, every character of every script, as the application gave it."""
+    for session, stored in readback.sessions(outcome):
+        traced = session.step(step)
+        given = traced.recorded.get("inputs.value")
+        assert isinstance(given, str) and len(given.splitlines()) == lines, (
+            f"the application gave the {step!r} step {len(str(given).splitlines())} lines, "
+            f"not {lines}"
+        )
+        recorded.stored_whole(stored, traced, "inputs.value")

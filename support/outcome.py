@@ -79,6 +79,9 @@ class StepOutcome:
     # the event name the backend holds it under, when the instrumentor names the step's unit in
     # its own words (Traceloop: "execute_task <step>"); None: the step's own name
     stored_name: str | None = None
+    # a unit the framework opened by itself (an agent run's workflow, a turn, a graph, a tool
+    # node): part of the tree, not one of the application's steps
+    framework_unit: bool = False
 
 
 @dataclass
@@ -102,6 +105,10 @@ class SessionOutcome:
     def stored_names(self) -> list[str]:
         """The event names the backend should hold the steps under."""
         return [s.stored_name or s.name for s in self.steps]
+
+    @property
+    def framework_units(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.steps if s.framework_unit)
 
     @property
     def aliases(self) -> dict[str, str]:

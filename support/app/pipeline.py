@@ -113,6 +113,11 @@ _ACTIONS: list[tuple[str, str, Callable[[str, re.Match[str]], Action]]] = [
         lambda p, m: TakesText(p, sized_text(int(m[1]))),
     ),
     (
+        "takes an input of <n> lines of non-ASCII text",
+        r"takes an input of (\d+) lines? of non-ASCII text",
+        lambda p, m: TakesText(p, non_ascii_lines(int(m[1]))),
+    ),
+    (
         "asks the model about the request",
         r"asks the model about (?:the request|it|what it was given)( and streams the answer)?",
         lambda p, m: AsksModel(p, None, stream=bool(m[1])),
@@ -157,6 +162,20 @@ def parse_action(phrase: str) -> Action:
     raise PipelineError(
         f"a step cannot {text!r}; what a step does is one of: " + "; ".join(STEP_ACTIONS)
     )
+
+
+NON_ASCII = (
+    "Größe der Bestellung: 3 Stück — Lieferung nach Zürich",
+    "Commande n° 1042 : expédiée à Besançon, reçue ✓",
+    "注文番号1042は東京の倉庫から発送されました",
+    "Заказ 1042 отправлен в Санкт-Петербург",
+    "طلب رقم ١٠٤٢ في الطريق 🚚",
+)
+
+
+def non_ascii_lines(count: int) -> str:
+    """`count` lines of text in several scripts (accents, CJK, Cyrillic, Arabic, emoji)."""
+    return "\n".join(f"{i + 1}. {NON_ASCII[i % len(NON_ASCII)]}" for i in range(count))
 
 
 def sized_text(size: int) -> str:
@@ -267,6 +286,7 @@ class StepRun:
     error: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     stored_name: str | None = None  # when the instrumentor names the step's unit its own way
+    framework_unit: bool = False  # opened by the framework itself, not one of the steps
 
 
 @dataclass

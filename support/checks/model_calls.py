@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from support.outcome import ModelExchange, NeedsAnotherWhen, Outcome
+from support.outcome import ModelExchange, NeedsAnotherWhen, Outcome, SessionOutcome
 from support.readback.fields import MISSING, field
 from support.readback.reader import Event
-from support.readback.stored import Stored, value
+from support.readback.stored import Stored, is_model_call, value
+from support.sdk.wire_shapes import CHAT, MESSAGES, RESPONSES
 
 TOKENS = ("prompt_tokens", "completion_tokens")
+CONVERSATIONS = (CHAT, RESPONSES, MESSAGES)  # the APIs a model is asked through
 
 
 def calls_under(stored: Stored, step: str) -> list[Event]:
-    """The instrumented model calls under every stored step named `step`, oldest first."""
+    """The instrumented model calls under every stored step named `step`, oldest first (through
+    the units a framework opens by itself: an agent run's workflow and turns)."""
     steps = stored.named(step)
     assert steps, f"the session holds no step {step!r}; it holds {stored.names()}"
     return [call for event in steps for call in stored.model_calls_under(event)]
@@ -24,9 +27,7 @@ def calls_under(stored: Stored, step: str) -> list[Event]:
 
 def exchanges_under(outcome: Outcome, step: str, *, chat_only: bool = True) -> list[ModelExchange]:
     found = [
-        x
-        for x in outcome.exchanges_under(step)
-        if not chat_only or x.endpoint == "chat.completions"
+        x for x in outcome.exchanges_under(step) if not chat_only or x.endpoint in CONVERSATIONS
     ]
     if not found:
         made = sorted({str(x.step) for x in outcome.model_exchanges}) or "none"
@@ -193,3 +194,122 @@ def history_of(event: Event) -> list[dict[str, Any]]:
     history = value(event, "inputs.chat_history")
     assert isinstance(history, list), f"the model call's messages are stored as {history!r}"
     return [m for m in history if isinstance(m, dict)]
+
+
+def stored_once(readback_sessions: list[tuple[SessionOutcome, Stored]], outcome: Outcome) -> None:
+    """Every request the application sent the model is one stored model call: none missing,
+    none recorded twice (a framework's and a client's instrumentor both seeing one call)."""
+    sent = [x for x in outcome.model_exchanges if x.endpoint in CONVERSATIONS]
+    if not sent:
+        raise NeedsAnotherWhen(f"'{outcome.action}' sent the model no request")
+    calls = [e for _, stored in readback_sessions for e in stored.steps if is_model_call(e)]
+    assert len(calls) == len(sent), (
+        f"the backend holds {_calls(len(calls))} "
+        f"({[(c.get('event_name'), _parent(s, c)) for s, c in _with_sessions(readback_sessions)]})"
+        f"; the application sent the model {len(sent)} request(s)"
+    )
+
+
+def _with_sessions(
+    readback_sessions: list[tuple[SessionOutcome, Stored]],
+) -> list[tuple[Stored, Event]]:
+    return [
+        (stored, e) for _, stored in readback_sessions for e in stored.steps if is_model_call(e)
+    ]
+
+
+def _parent(stored: Stored, event: Event) -> str | None:
+    parent = stored.parent(event)
+    return None if parent is None else str(parent.get("event_name"))
+
+
+def received_tool_result(stored: Stored, outcome: Outcome, step: str) -> None:
+    """The second model call under the step holds, among the messages it was sent, the result
+    the tool returned (as the application sent it back, on the wire)."""
+    exchanges = exchanges_under(outcome, step)
+    assert len(exchanges) >= 2, (
+        f"the application made {len(exchanges)} model request(s) under {step!r}; "
+        "a second one, answering from the tool's result, needs the model to call a tool first"
+    )
+    results = _tool_results(exchanges[1].messages)
+    if not results:
+        raise NeedsAnotherWhen(
+            f"the second model request under {step!r} carried no tool result: the model "
+            "called no tool"
+        )
+    calls = calls_under(stored, step)
+    assert len(calls) >= 2, (
+        f"the {step!r} step holds {_calls(len(calls))}; the application made {len(exchanges)}"
+    )
+    history = history_of(calls[1])
+    missing = [r for r in results if not holds_json(history, r)]
+    assert not missing, (
+        f"the second model call under {step!r} is stored with the messages {history}; the "
+        f"tool's result {missing[0]} is not among them"
+    )
+
+
+def _tool_results(messages: tuple[Any, ...]) -> list[Any]:
+    """The tool results a request carried back to the model, parsed: OpenAI's `tool`
+    messages, Anthropic's `tool_result` blocks, the Responses API's `function_call_output`."""
+    found: list[Any] = []
+    for m in messages:
+        if not isinstance(m, dict):
+            continue
+        if m.get("role") == "tool":
+            found.append(m.get("content"))
+        if m.get("type") == "function_call_output":
+            found.append(m.get("output"))
+        content = m.get("content")
+        if isinstance(content, list):
+            found += [
+                b.get("content")
+                for b in content
+                if isinstance(b, dict) and b.get("type") == "tool_result"
+            ]
+    return [_parsed(r) for r in found if r is not None]
+
+
+def _parsed(text: Any) -> Any:
+    if isinstance(text, str):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def holds_json(node: Any, wanted: Any) -> bool:
+    """Whether `node` holds `wanted` somewhere, as a value or as JSON text of it."""
+    if _parsed(node) == wanted:
+        return True
+    if isinstance(node, dict):
+        return any(holds_json(v, wanted) for v in node.values())
+    if isinstance(node, list):
+        return any(holds_json(v, wanted) for v in node)
+    return False
+
+
+def capped_at(stored: Stored, outcome: Outcome, step: str, cap: int) -> None:
+    """Each model call under the step was asked for at most `cap` tokens, is stored with that
+    cap, and holds a reply of no more tokens than that (as many as the model answered with)."""
+    calls = [c for c in calls_under(stored, step) if not c.get("error")]
+    answered = [x for x in exchanges_under(outcome, step) if not x.failed]
+    assert calls and len(calls) == len(answered), (
+        f"{_calls(len(calls))} stored under {step!r}; the application got {len(answered)} answers"
+    )
+    for call, answer in zip(calls, answered, strict=True):
+        sent = answer.params.get("max_tokens", answer.params.get("max_output_tokens"))
+        assert sent == cap, f"the application asked the model for {sent!r} tokens, not {cap}"
+        got = field(call, "config.max_tokens")
+        if got is MISSING:
+            got = field(call, "config.max_output_tokens")
+        assert got == cap, (
+            f"the model call under {step!r} is stored with the token cap {got!r}; the "
+            f"application asked for {cap}"
+        )
+        tokens = field(call, "metadata.completion_tokens")
+        assert tokens == answer.completion_tokens and isinstance(tokens, int) and tokens <= cap, (
+            f"the model call under {step!r} is stored with {tokens!r} reply tokens; the model "
+            f"answered with {answer.completion_tokens} under a cap of {cap}"
+        )

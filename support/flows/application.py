@@ -147,6 +147,7 @@ def _outcomes(session: str, run: RequestRun, many: bool) -> list[StepOutcome]:
                 recorded=recorded,
                 error=step.error,
                 stored_name=step.stored_name,
+                framework_unit=step.framework_unit,
             )
         )
     return out
@@ -202,7 +203,7 @@ def serve(
                 client,
                 model.model,
                 list(app.steps),
-                Settings(retries=settings.retries),
+                Settings(retries=settings.retries, max_tokens=settings.max_tokens or 16),
                 configurations=configuration_lookup(project, configurations),
                 endpoint=endpoint,
                 instrumentor=build.instrumentor,

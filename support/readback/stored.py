@@ -25,6 +25,8 @@ class Stored:
     session_id: str
     events: list[Event]
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)
+    # units a framework opened by itself: model calls are looked for through them
+    framework_units: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.aliases:
@@ -89,7 +91,13 @@ class Stored:
         return sorted(kids, key=lambda e: e.get("start_time") or 0)
 
     def model_calls_under(self, event: Event) -> list[Event]:
-        return [e for e in self.children(event) if e.get("event_type") == "model"]
+        found = []
+        for child in self.children(event):
+            if child.get("event_type") == "model":
+                found.append(child)
+            elif child.get("event_name") in self.framework_units:
+                found.extend(self.model_calls_under(child))
+        return sorted(found, key=lambda e: e.get("start_time") or 0)
 
     def names(self) -> list[str]:
         return [str(e.get("event_name")) for e in self.steps]
@@ -115,7 +123,7 @@ def fetch(reader: BackendReader, session: SessionOutcome, *, timeout: float = 20
         ready=session.ready,
         timeout=timeout,
     )
-    stored = Stored(session.session_id, events, session.aliases)
+    stored = Stored(session.session_id, events, session.aliases, session.framework_units)
     attach_text(f"span tree of {session.name} (as stored)", span_tree(events))
     attach_json(f"events of {session.name} (as stored)", events)
     calls = model_calls(events)

@@ -23,6 +23,7 @@ class TracerSettings:
     metrics: dict[str, Any] = field(default_factory=dict)
     retries: int = 0  # application-side retries of a failed model call
     client_retries: int | None = None  # the OpenAI client's own retries (None: its default, 2)
+    max_tokens: int | None = None  # the cap on each reply the application asks for (None: 16)
 
     def options(self) -> dict[str, Any]:
         """Keyword arguments for the tracer."""

@@ -45,7 +45,6 @@ class AnthropicApp(Pipeline):
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": params.pop("max_tokens", self.settings.max_tokens),
-            "temperature": self.settings.temperature,
             "messages": messages,
             **params,
         }
@@ -64,7 +63,6 @@ class AnthropicApp(Pipeline):
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": TOOL_CALL_TOKENS,
-            "temperature": self.settings.temperature,
             "messages": messages,
             "tools": [
                 {

@@ -67,8 +67,10 @@ class LangGraphApp(LangChainApp):
             return super()._children(parent, value, run)
         agent = AGENT_SPANS.get(self.instrumentor)
         if agent is not None:  # Traceloop opens the graph's run as an agent's
-            run.steps.append(StepRun(agent, "chain", None, inputs={"value": value}))
-        graph_step = StepRun(GRAPH, "chain", agent, inputs={"value": value})
+            run.steps.append(
+                StepRun(agent, "chain", None, inputs={"value": value}, framework_unit=True)
+            )
+        graph_step = StepRun(GRAPH, "chain", agent, inputs={"value": value}, framework_unit=True)
         graph_step.stored_name = self.span_name("graph", GRAPH)
         run.steps.append(graph_step)
         graph: StateGraph[_State] = StateGraph(_State)
@@ -112,7 +114,9 @@ class LangGraphApp(LangChainApp):
         assert isinstance(first, AIMessage)
         if not first.tool_calls:
             return str(first.content)
-        node = StepRun(TOOL_NODE, "chain", parent, inputs={"tool_calls": first.tool_calls})
+        node = StepRun(
+            TOOL_NODE, "chain", parent, inputs={"tool_calls": first.tool_calls}, framework_unit=True
+        )
         node.stored_name = self.span_name("task", TOOL_NODE)
         run.steps.append(node)
         ran = ToolNode([lc_tool]).invoke({"messages": [first]})

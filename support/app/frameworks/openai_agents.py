@@ -117,8 +117,12 @@ class OpenAIAgentsApp(Pipeline):
         """A unit the SDK opens by itself; its name as the steps refer to it (the stored name
         where the instrumentor names it after nothing of the application's)."""
         stored = self._name(role, name, **more)
-        own = stored if more or "{}" not in SPAN_NAMES.get(self.instrumentor, {}).get(role, "{}") else name
-        step = StepRun(own, kind, parent, inputs={})
+        own = (
+            stored
+            if more or "{}" not in SPAN_NAMES.get(self.instrumentor, {}).get(role, "{}")
+            else name
+        )
+        step = StepRun(own, kind, parent, inputs={}, framework_unit=True)
         step.stored_name = None if stored == own else stored
         step.metadata = {"request.id": run.request_id}
         run.steps.append(step)
