@@ -16,7 +16,6 @@ from .shared import (
     output_from_messages,
     parsed,
     put,
-    put_indexed,
     rule,
     scalar_routes,
 )
@@ -68,64 +67,78 @@ def claims(key: str) -> bool:
 
 def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -> None:
     metadata = event["metadata"]
-    has_input_messages = has_output_messages = False
+    inputs: dict[str, dict[str, Any]] = {}  # message index -> its attributes
+    outputs: dict[str, dict[str, Any]] = {}
+    documents: dict[str, dict[str, Any]] = {}
     tools: dict[int, Any] = {}
-    indexed: dict[str, Any] = {}  # "in" / "out" / "documents": {"<n>": {attr: value}}
-    for key in found:
-        if key.startswith(_INPUT_MESSAGES):
-            has_input_messages = True
-        elif key.startswith(_OUTPUT_MESSAGES):
-            has_output_messages = True
+    values: dict[str, Any] = {}  # input.value, output.value, llm.invocation_parameters
     for key, value in found.items():
-        targets = _SCALARS.get(key)
-        if targets is not None:
-            for bucket, name in targets:
+        what, index, attr = _WHERE.get(key) or _where(key)
+        if what == _SCALAR:
+            for bucket, name in _SCALARS[key]:
                 put(event, bucket, name, value)
-        elif key.startswith(_INPUT_MESSAGES):
-            if not _message(indexed, "in", key[len(_INPUT_MESSAGES) :], value):
-                metadata[key] = value
-        elif key.startswith(_OUTPUT_MESSAGES):
-            if not _message(indexed, "out", key[len(_OUTPUT_MESSAGES) :], value):
-                metadata[key] = value
-        elif key == "input.value" and not has_input_messages:
-            merge(event["inputs"], parsed(value))
-        elif key == "output.value" and not has_output_messages:
-            merge(event["outputs"], parsed(value))
-        elif key == "llm.invocation_parameters" and isinstance(parsed(value), dict):
-            merge(event["config"], parsed(value))
-        elif key.startswith(_TOOLS) and key.endswith(".tool.json_schema"):
-            index = key[len(_TOOLS) : -len(".tool.json_schema")]
-            if index.isdigit():
-                tools[int(index)] = parsed(value)
-            else:
-                metadata[key] = value
-        elif key.startswith(_DOCUMENTS):
-            rest = key[len(_DOCUMENTS) :]
-            index, _, attr = rest.partition(".")
-            if not (
-                attr.startswith("document.")
-                and put_indexed(
-                    event["outputs"],
-                    "documents",
-                    f"{index}.{attr.removeprefix('document.')}",
-                    value,
-                )
-            ):
-                metadata[key] = value
+        elif what == _IN:
+            inputs.setdefault(index, {}).setdefault(attr, value)
+        elif what == _OUT:
+            outputs.setdefault(index, {}).setdefault(attr, value)
+        elif what == _TOOL:
+            tools[int(index)] = parsed(value)
+        elif what == _DOC:
+            documents.setdefault(index, {}).setdefault(attr, value)
+        elif what == _VALUE:
+            values[key] = value
         else:
-            metadata[key] = value  # an OpenInference attribute the page maps nowhere
+            metadata[key] = value  # an OpenInference attribute mapped nowhere
+    for key, value in values.items():
+        # on a span with structured messages the raw request/response stays in metadata
+        if key == "input.value" and not inputs:
+            merge(event["inputs"], parsed(value))
+        elif key == "output.value" and not outputs:
+            merge(event["outputs"], parsed(value))
+        elif key == "llm.invocation_parameters" and isinstance(params := parsed(value), dict):
+            merge(event["config"], params)
+        else:
+            metadata[key] = value
     if tools:
         event["config"].setdefault("tools", [tools[i] for i in sorted(tools)])
-    if "in" in indexed:
-        chat_history(event, indexed["in"])
-    if "out" in indexed:
-        output_from_messages(event["outputs"], indexed["out"])
-    if "documents" in indexed:
-        event["outputs"].setdefault("documents", listify(indexed["documents"]))
+    if inputs:
+        chat_history(event, inputs)
+    if outputs:
+        output_from_messages(event["outputs"], outputs)
+    if documents:
+        event["outputs"].setdefault("documents", listify(documents))
 
 
-def _message(bucket: dict[str, Any], name: str, rest: str, value: Any) -> bool:
-    """`<n>.message.<attr>` (OpenInference's flattened message) into message n."""
-    index, _, attr = rest.partition(".")
-    attr = attr.removeprefix("message.")
-    return put_indexed(bucket, name, f"{index}.{attr}", value)
+# what a key is, worked out once per key (the same few dozen keys come on every span)
+_SCALAR, _IN, _OUT, _TOOL, _DOC, _VALUE, _META = "scalar", "in", "out", "tool", "doc", "value", ""
+_Where = tuple[str, str, str]  # what, index, attribute
+_WHERE: dict[str, _Where] = {}
+_MAX_WHERE = 16_384
+_VALUES = frozenset({"input.value", "output.value", "llm.invocation_parameters"})
+
+
+def _where(key: str) -> _Where:
+    found: _Where = (_META, "", "")
+    if key in _SCALARS:
+        found = (_SCALAR, "", "")
+    elif key in _VALUES:
+        found = (_VALUE, "", "")
+    elif key.startswith((_INPUT_MESSAGES, _OUTPUT_MESSAGES)):
+        inbound = key.startswith(_INPUT_MESSAGES)
+        rest = key[len(_INPUT_MESSAGES if inbound else _OUTPUT_MESSAGES) :]
+        index, _, attr = rest.partition(".")
+        attr = attr.removeprefix("message.")
+        if index.isdigit() and attr:
+            found = (_IN if inbound else _OUT, index, attr)
+    elif key.startswith(_TOOLS) and key.endswith(".tool.json_schema"):
+        index = key[len(_TOOLS) : -len(".tool.json_schema")]
+        if index.isdigit():
+            found = (_TOOL, index, "")
+    elif key.startswith(_DOCUMENTS):
+        index, _, attr = key[len(_DOCUMENTS) :].partition(".")
+        if index.isdigit() and attr.startswith("document.") and attr != "document.":
+            found = (_DOC, index, attr.removeprefix("document."))
+    if len(_WHERE) >= _MAX_WHERE:
+        _WHERE.clear()
+    _WHERE[key] = found
+    return found
