@@ -214,3 +214,10 @@ def test_an_explicit_honeyhive_chat_history_wins_over_the_conventions() -> None:
     )
 
     assert e["inputs"]["chat_history"] == [{"role": "user", "content": "explicit"}]
+
+
+@pytest.mark.parametrize("raw", ['{"a": NaN}', "[" * 300 + "]" * 300, '{"n": 1e999}'])
+def test_json_values_that_are_not_strict_json_stay_text(raw: str) -> None:
+    e = event({"openinference.span.kind": "CHAIN", "input.value": raw})
+
+    assert e["inputs"] == {"value": raw}

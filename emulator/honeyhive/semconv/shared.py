@@ -1,5 +1,6 @@
 """What the three convention modules share: the rule type (a row of README.md's table as data),
-the span-kind → event-type maps, and the small writers every module uses. A leaf module.
+the span-kind → event-type maps, and the small writers every module uses. Imports only the
+leaves (errors, jsontext).
 
 Every writer here uses setdefault: a value the SDK set explicitly (`honeyhive_config.model`,
 `honeyhive_inputs.*`, ...) is already in its bucket when the conventions are applied, and wins.
@@ -9,6 +10,9 @@ from __future__ import annotations
 
 import json
 from typing import Any, NamedTuple
+
+from ..errors import BadRequest
+from ..jsontext import loads
 
 
 class Rule(NamedTuple):
@@ -110,11 +114,12 @@ def put(event: dict[str, Any], bucket: str, key: str, value: Any) -> None:
 
 
 def parsed(value: Any) -> Any:
-    """A JSON string's value; anything else (or text that is not JSON) as it is."""
-    if isinstance(value, str):
+    """A JSON string's value; anything else as it is, and so is text that is not strict JSON
+    (NaN, numbers beyond a double, nesting deeper than the emulator stores)."""
+    if isinstance(value, str) and value:
         try:
-            return json.loads(value)
-        except ValueError:
+            return loads(value)
+        except BadRequest:
             return value
     return value
 
