@@ -2,11 +2,14 @@
 
 - `honeyhive_<field>.a.b` attributes are un-flattened into inputs/outputs/metadata/config/
   metrics/feedback/user_properties (`.0`, `.1` segments become lists);
-- OpenInference (`llm.*`) and GenAI (`gen_ai.*`) model attributes become config.model,
-  config.<invocation parameter>, metadata.{prompt,completion,total}_tokens, inputs.chat_history
-  and outputs;
+- the attributes of a semantic convention (OpenInference, Traceloop, OTel GenAI: one module
+  each in `semconv/`, their table in `semconv/README.md`) are gathered per convention and
+  mapped once the whole span is read; an explicit `honeyhive_*` value wins over a mapped one;
 - every other attribute lands in metadata under its own (dotted) key;
-- `error` comes from `honeyhive_error`, the span status (ERROR) or an `exception` span event.
+- `event_type` is the SDK's `honeyhive_event_type` unless that is its fallback `tool` and a
+  convention's span kind says otherwise (semconv/README.md, "Event type");
+- `error` comes from `honeyhive_error`, the span status (ERROR), an `exception` span event or
+  OTel's `error.type`.
 
 Parent/child links are resolved on read (`storage/span_tree.py`): children usually reach the
 emulator before their parents, so nothing here depends on arrival order.
@@ -20,6 +23,19 @@ from typing import Any
 from .event_fields import ENRICHMENT_FIELDS, EVENT_TYPES
 from .ids import span_event_id
 from .otlp.spans import Span
+from .semconv import genai, openinference, traceloop
+from .semconv.shared import (
+    convention_event_type,
+    gather_tool_calls,
+    listify,
+    messages_of,
+    output_from_messages,
+)
+
+# in the order they are applied: where two write the same key the first wins (setdefault), and
+# traceloop claims its `gen_ai.prompt.*` / `llm.request.*` keys before genai / openinference
+_CONVENTIONS = (openinference, traceloop, genai)
+_CLAIM_ORDER = (1, 2, 0)  # indexes into _CONVENTIONS
 
 _ENRICHMENT_SET = frozenset(ENRICHMENT_FIELDS)
 _BOOKKEEPING = {
@@ -37,15 +53,16 @@ _BOOKKEEPING = {
 
 # What an attribute key asks for depends on the key alone, and an application sends the same
 # few dozen keys on every span: each key is classified once (`_route`) and looked up after
-_SKIP, _FIELD_KEY, _FIELD_PATH, _FIELD_JSON, _MODEL, _METADATA = (
+_SKIP, _FIELD_KEY, _FIELD_PATH, _FIELD_JSON, _CONVENTION, _METADATA = (
     "skip",
     "field key",
     "field path",
     "field json",
-    "model",
+    "convention",
     "metadata",
 )
-_Route = tuple[str, str, tuple[str, ...]]  # kind, enrichment field, path inside it
+# kind, enrichment field (for a convention: its index in _CONVENTIONS), path inside it
+_Route = tuple[str, str, tuple[str, ...]]
 _ROUTES: dict[str, _Route] = {}
 _MAX_ROUTES = 65_536  # keys are the client's to choose: bound the cache
 
@@ -63,10 +80,12 @@ def _route(key: str) -> _Route:
                 found = (_FIELD_KEY, target, (path,))
             else:
                 found = (_FIELD_JSON, target, ())
-        elif key.startswith(_MODEL_PREFIXES):
-            found = (_MODEL, "", ())
         else:
             found = (_METADATA, "", ())
+            for index in _CLAIM_ORDER:
+                if _CONVENTIONS[index].claims(key):
+                    found = (_CONVENTION, str(index), ())
+                    break
     if len(_ROUTES) >= _MAX_ROUTES:
         _ROUTES.clear()
     _ROUTES[key] = found
@@ -85,6 +104,7 @@ def span_to_event(span: Span, *, project: str, project_id: str, session_id: str)
     attrs = span.attributes
     event: dict[str, Any] = {field: {} for field in ENRICHMENT_FIELDS}
     metadata = event["metadata"]
+    found: dict[str, dict[str, Any]] | None = None  # convention index -> its attributes
     for key, value in attrs.items():
         kind, target, path = _ROUTES.get(key) or _route(key)
         if kind is _METADATA:
@@ -96,9 +116,18 @@ def span_to_event(span: Span, *, project: str, project_id: str, session_id: str)
         elif kind is _FIELD_JSON:
             if isinstance(value, str):
                 _merge_json_object(event[target], value)
-        elif kind is _MODEL and not _map_model_attribute(event, key, value):
-            metadata[key] = value
+        elif kind is _CONVENTION:
+            if found is None:
+                found = {}
+            found.setdefault(target, {})[key] = value
     _lists_from_indexes(event)
+    if found is not None:
+        # the explicit honeyhive_* values are in place first: the conventions only setdefault
+        for index, convention in enumerate(_CONVENTIONS):
+            mine = found.get(str(index))
+            if mine:
+                convention.apply(event, mine, attrs)
+        _total_tokens(event["metadata"])
 
     # int / int is correctly rounded; / 1e6 would first round the nanoseconds to a float
     start_ms = span.start_ns / 1_000_000
@@ -115,7 +144,7 @@ def span_to_event(span: Span, *, project: str, project_id: str, session_id: str)
             or _str_attr(attrs, "traceloop.association.properties.source")
             or "unknown",
             "event_name": _str_attr(attrs, "honeyhive_event_name") or span.name,
-            "event_type": _event_type(attrs),
+            "event_type": _event_type(attrs, convention=found is not None),
             "error": _error(span),
             "start_time": start_ms,
             "end_time": end_ms,
@@ -127,9 +156,20 @@ def span_to_event(span: Span, *, project: str, project_id: str, session_id: str)
     return event
 
 
-def _event_type(attrs: dict[str, Any]) -> str:
-    value = _str_attr(attrs, "honeyhive_event_type") or "tool"
-    return value if value in EVENT_TYPES else "tool"
+def _event_type(attrs: dict[str, Any], *, convention: bool) -> str:
+    """The SDK's label, unless it is its fallback `tool` (it labels every span whose kind it
+    could not tell when the span started `tool`) and a convention's span kind says otherwise."""
+    given = _str_attr(attrs, "honeyhive_event_type")
+    if given in EVENT_TYPES and given != "tool":
+        return given
+    return (convention and convention_event_type(attrs)) or "tool"
+
+
+def _total_tokens(metadata: dict[str, Any]) -> None:
+    """HoneyHive computes the total when a span reports prompt and completion tokens only."""
+    prompt, completion = metadata.get("prompt_tokens"), metadata.get("completion_tokens")
+    if "total_tokens" not in metadata and isinstance(prompt, int) and isinstance(completion, int):
+        metadata["total_tokens"] = prompt + completion
 
 
 def _error(span: Span) -> str | None:
@@ -142,67 +182,14 @@ def _error(span: Span) -> str | None:
         if ev.name == "exception":
             kind = ev.attributes.get("exception.type", "Exception")
             return f"{kind}: {ev.attributes.get('exception.message', '')}".strip()
-    return "error" if span.status_code == "ERROR" else None
+    if span.status_code != "ERROR":
+        return None
+    return genai.error_of(span.attributes) or "error"
 
 
 def _str_attr(attrs: dict[str, Any], key: str) -> str | None:
     value = attrs.get(key)
     return value if isinstance(value, str) and value else None
-
-
-# ---- model spans (OpenInference and GenAI semantic conventions) ------------------------------
-
-_TOKEN_KEYS = {
-    "llm.token_count.prompt": "prompt_tokens",
-    "llm.token_count.completion": "completion_tokens",
-    "llm.token_count.total": "total_tokens",
-    "gen_ai.usage.input_tokens": "prompt_tokens",
-    "gen_ai.usage.output_tokens": "completion_tokens",
-    "gen_ai.usage.total_tokens": "total_tokens",
-    "gen_ai.usage.prompt_tokens": "prompt_tokens",
-    "gen_ai.usage.completion_tokens": "completion_tokens",
-}
-_CONFIG_KEYS = {
-    "llm.model_name": "model",
-    "gen_ai.request.model": "model",
-    "llm.provider": "provider",
-    "llm.system": "provider",
-    "gen_ai.system": "provider",
-    "gen_ai.request.temperature": "temperature",
-    "gen_ai.request.max_tokens": "max_tokens",
-    "gen_ai.request.top_p": "top_p",
-}
-
-
-_MODEL_PREFIXES = ("llm.", "gen_ai.")  # every key below starts with one of them
-
-
-def _map_model_attribute(event: dict[str, Any], key: str, value: Any) -> bool:
-    """Map a `llm.*` / `gen_ai.*` attribute; False when the key is none of the mapped ones."""
-    if key in _TOKEN_KEYS:
-        event["metadata"][_TOKEN_KEYS[key]] = value
-        return True
-    if key in _CONFIG_KEYS:
-        event["config"].setdefault(_CONFIG_KEYS[key], value)
-        return True
-    if key == "gen_ai.response.model":
-        event["metadata"]["response_model"] = value
-        return True
-    if key == "llm.invocation_parameters" and isinstance(value, str):
-        _merge_json_object(event["config"], value)
-        return True
-    for prefix, field, name in (
-        ("llm.input_messages.", "inputs", "chat_history"),
-        ("llm.output_messages.", "outputs", "messages"),
-    ):
-        if key.startswith(prefix):
-            index, _, rest = key[len(prefix) :].partition(".")
-            attr = rest.removeprefix("message.")
-            messages = event[field].setdefault(name, {})
-            if isinstance(messages, dict):
-                messages.setdefault(index, {})[attr] = value
-            return True
-    return False
 
 
 # ---- un-flattening --------------------------------------------------------------------------
@@ -232,66 +219,15 @@ def _merge_json_object(target: dict[str, Any], raw: str) -> None:
 
 
 def _lists_from_indexes(event: dict[str, Any]) -> None:
-    """`{"0": a, "1": b}` nodes (flattened lists) become `[a, b]`, recursively."""
+    """`{"0": a, "1": b}` nodes (flattened lists) become `[a, b]`, recursively; explicit
+    `honeyhive_outputs.messages` become the output's role, content and tool calls."""
     for field in ENRICHMENT_FIELDS:
         node = event[field]
         for k, v in node.items():
             if isinstance(v, dict):
-                node[k] = _listify(v)  # replacing values keeps the keys and their order
-    for message in _messages(event["inputs"].get("chat_history")):
-        _gather_tool_calls(message)
+                node[k] = listify(v)  # replacing values keeps the keys and their order
+    for message in messages_of(event["inputs"].get("chat_history")):
+        gather_tool_calls(message)
     messages = event["outputs"].pop("messages", None)
-    for message in _messages(messages):
-        _gather_tool_calls(message)
-    if isinstance(messages, list) and messages:
-        last = messages[-1]
-        event["outputs"].setdefault("role", last.get("role") if isinstance(last, dict) else None)
-        event["outputs"].setdefault(
-            "content", last.get("content") if isinstance(last, dict) else last
-        )
-        if isinstance(last, dict) and last.get("tool_calls"):
-            event["outputs"].setdefault("tool_calls", last["tool_calls"])
-        if len(messages) > 1:
-            event["outputs"]["messages"] = messages
-
-
-def _messages(node: Any) -> list[dict[str, Any]]:
-    return [m for m in node if isinstance(m, dict)] if isinstance(node, list) else []
-
-
-_TOOL_CALLS = "tool_calls."
-
-
-def _gather_tool_calls(message: dict[str, Any]) -> None:
-    """OpenInference's flat `tool_calls.N.tool_call.function.name|arguments` and `...id` keys of
-    a message become OpenAI's `tool_calls: [{id, type, function: {name, arguments}}]`."""
-    calls: dict[int, dict[str, Any]] = {}
-    for key in [k for k in message if k.startswith(_TOOL_CALLS)]:
-        index, _, attr = key[len(_TOOL_CALLS) :].partition(".")
-        if not index.isdigit():
-            continue
-        calls.setdefault(int(index), {})[attr.removeprefix("tool_call.")] = message.pop(key)
-    if calls:
-        message["tool_calls"] = [
-            {
-                "id": call.get("id"),
-                "type": "function",
-                "function": {
-                    "name": call.get("function.name"),
-                    "arguments": call.get("function.arguments"),
-                },
-            }
-            for _, call in sorted(calls.items())
-        ]
-
-
-def _listify(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    converted = {k: _listify(v) for k, v in node.items()}
-    keys = list(converted)
-    if keys and all(k.isdigit() for k in keys):
-        ordered = sorted(keys, key=int)
-        if [int(k) for k in ordered] == list(range(len(ordered))):
-            return [converted[k] for k in ordered]
-    return converted
+    if messages is not None:
+        output_from_messages(event["outputs"], messages)

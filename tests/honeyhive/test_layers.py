@@ -1,6 +1,7 @@
-"""The emulator's modules import only downwards: leaves (errors, ids, event shape, strict JSON)
-→ decoding, queries, storage, tenants, faults, span mapping, run results, request schemas →
-operations → routes and the HTTP edge → the app. Storage imports nothing but the leaves."""
+"""The emulator's modules import only downwards: leaves (errors, ids, event shape, strict JSON,
+the semantic conventions) → decoding, queries, storage, tenants, faults, span mapping, run
+results, request schemas → operations → routes and the HTTP edge → the app. Storage imports
+nothing but the leaves."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "emulator" / "honeyhive"
 LAYERS = [
-    {"errors", "ids", "event_fields", "jsontext", "__init__"},
+    {"errors", "ids", "event_fields", "jsontext", "semconv", "__init__"},
     {
         "otlp",
         "query",
