@@ -171,6 +171,17 @@ _attached: set[str] = set()
 _lock = threading.Lock()
 
 
+class _Idle(trace.NonRecordingSpan):
+    """What an idle instrumentor gets instead of a span: the current span's context (children
+    keep their parent) and its name (instrumentors that look for their parent by the current
+    span's name, as Traceloop's Agents SDK processor does, still find it); nothing recorded."""
+
+    def __init__(self) -> None:
+        current = trace.get_current_span()
+        super().__init__(current.get_span_context())
+        self.name = str(getattr(current, "name", ""))
+
+
 class _GatedTracer(trace.Tracer):
     """The routing tracer while its instrumentor is in use; otherwise the current span, so an
     idle instrumentor's wrapper neither records nor breaks the parent chain."""
@@ -184,7 +195,7 @@ class _GatedTracer(trace.Tracer):
     def start_span(self, name: str, *args: Any, **kwargs: Any) -> trace.Span:
         if self._on():
             return self._inner.start_span(name, *args, **kwargs)
-        return trace.NonRecordingSpan(trace.get_current_span().get_span_context())
+        return _Idle()
 
     @contextlib.contextmanager
     def start_as_current_span(  # type: ignore[override]
@@ -194,7 +205,7 @@ class _GatedTracer(trace.Tracer):
             with self._inner.start_as_current_span(name, *args, **kwargs) as span:
                 yield span
         else:
-            yield trace.NonRecordingSpan(trace.get_current_span().get_span_context())
+            yield _Idle()
 
 
 class _GatedProvider(trace.TracerProvider):
