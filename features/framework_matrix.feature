@@ -21,6 +21,9 @@ Feature: The same application, built with each framework and traced by each inst
     Then the session holds every step as the application ran it, each of its kind under its parent
     And every model call under "draft-answer" holds the messages the application sent
     And every model call under "draft-answer" holds the token counts the model answered with
+    And the model's reply is recorded on the "draft-answer" step as the app received it
+    And every model request the application sent is stored as one model call
+    And every step recorded the values the application gave it
 
     Examples:
       | framework             | instrumentor        |

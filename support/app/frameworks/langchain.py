@@ -64,6 +64,11 @@ class _Retriever(BaseRetriever):
         return [Document(page_content=h["title"], metadata={"score": h["score"]}) for h in hits]
 
 
+def bucket(value: Any) -> dict[str, Any]:
+    """Where HoneyHive keeps a unit's input or output: an object's own keys, else `value`."""
+    return dict(value) if isinstance(value, dict) else {"value": value}
+
+
 def _messages(messages: list[dict[str, Any]]) -> list[BaseMessage]:
     out: list[BaseMessage] = []
     for m in messages:
@@ -129,8 +134,11 @@ class LangChainApp(Pipeline):
         )
 
     def _step(self, spec: StepSpec, value: Any, run: RequestRun) -> Any:
-        step = StepRun(spec.name, self.unit_kind(spec), spec.under, inputs={"value": value})
-        step.metadata = {"request.id": run.request_id}
+        # what the instrumentor records of the unit, where HoneyHive puts it: the input and
+        # output a runnable was called with (an object's keys, else `value`); a tool's
+        # arguments; nothing the application adds (no enrichment: the units are LangChain's)
+        given = {"query": str(value)} if spec.kind == "tool" else bucket(value)
+        step = StepRun(spec.name, self.unit_kind(spec), spec.under, inputs=given)
         step.stored_name = self.span_name(self.role(spec), spec.name)
         run.steps.append(step)
         try:
@@ -142,7 +150,7 @@ class LangChainApp(Pipeline):
         except self.MODEL_ERRORS as exc:
             step.error = f"{type(exc).__name__}: {exc}"
             raise StepFailed(f"the model call failed: {exc}") from exc
-        step.outputs = {"value": value}
+        step.outputs = bucket(value)
         return value
 
     def _body(self, spec: StepSpec, step: StepRun, run: RequestRun) -> Any:

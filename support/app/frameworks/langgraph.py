@@ -23,7 +23,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
 from support.app import step_context
-from support.app.frameworks.langchain import LangChainApp
+from support.app.frameworks.langchain import LangChainApp, bucket
 from support.app.pipeline import TOOL_CALL_TOKENS, RequestRun, StepFailed, StepRun, StepSpec
 
 GRAPH = "LangGraph"  # the name LangGraph gives a compiled graph's run
@@ -91,8 +91,7 @@ class LangGraphApp(LangChainApp):
     def _node(self, spec: StepSpec, run: RequestRun) -> Any:
         def node(state: _State) -> _State:
             value = state["value"]
-            step = StepRun(spec.name, "chain", GRAPH, inputs={"value": value})
-            step.metadata = {"request.id": run.request_id}
+            step = StepRun(spec.name, "chain", GRAPH, inputs=bucket({"value": value}))
             step.stored_name = self.span_name("node", spec.name)
             run.steps.append(step)
             try:
@@ -102,7 +101,7 @@ class LangGraphApp(LangChainApp):
             except StepFailed as exc:
                 step.error = f"{type(exc).__name__}: {exc}"
                 raise
-            step.outputs = {"value": result}
+            step.outputs = bucket({"value": result})
             return {"value": result}
 
         return node
@@ -114,9 +113,7 @@ class LangGraphApp(LangChainApp):
         assert isinstance(first, AIMessage)
         if not first.tool_calls:
             return str(first.content)
-        node = StepRun(
-            TOOL_NODE, "chain", parent, inputs={"tool_calls": first.tool_calls}, framework_unit=True
-        )
+        node = StepRun(TOOL_NODE, "chain", parent, inputs={}, framework_unit=True)
         node.stored_name = self.span_name("task", TOOL_NODE)
         run.steps.append(node)
         ran = ToolNode([lc_tool]).invoke({"messages": [first]})

@@ -124,7 +124,6 @@ class OpenAIAgentsApp(Pipeline):
         )
         step = StepRun(own, kind, parent, inputs={}, framework_unit=True)
         step.stored_name = None if stored == own else stored
-        step.metadata = {"request.id": run.request_id}
         run.steps.append(step)
         return own
 
@@ -226,7 +225,6 @@ class OpenAIAgentsApp(Pipeline):
             stored = self._name("tool", name)
             tool_step = StepRun(name, "tool", parent, inputs=arguments, outputs=result)
             tool_step.stored_name = None if stored == name else stored
-            tool_step.metadata = {"request.id": run.request_id}
             run.steps.append(tool_step)
             return json.dumps(result)
 
