@@ -102,11 +102,38 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
     if tools:
         event["config"].setdefault("tools", [tools[i] for i in sorted(tools)])
     if inputs:
-        chat_history(event, inputs)
+        chat_history(event, {i: _contents(m) for i, m in inputs.items()})
     if outputs:
-        output_from_messages(event["outputs"], outputs)
+        output_from_messages(event["outputs"], {i: _contents(m) for i, m in outputs.items()})
     if documents:
         event["outputs"].setdefault("documents", listify(documents))
+
+
+_CONTENTS = "contents."
+
+
+def _contents(message: dict[str, Any]) -> dict[str, Any]:
+    """OpenInference's multi-part `message.contents.<n>.message_content.{type,text,...}` (what
+    its Anthropic and OpenAI Responses instrumentors write) as a `contents` list, and as plain
+    `content` when every part is text and the message has no `content` of its own."""
+    parts: dict[str, dict[str, Any]] = {}
+    for key in [k for k in message if k.startswith(_CONTENTS)]:
+        index, _, attr = key[len(_CONTENTS) :].partition(".")
+        if index.isdigit() and attr:
+            parts.setdefault(index, {})[attr.removeprefix("message_content.")] = message.pop(key)
+    if not parts:
+        return message
+    listed = [parts[i] for i in sorted(parts, key=int)]
+    texts = [p["text"] for p in listed if p.get("type", "text") == "text" and "text" in p]
+    if (
+        "content" not in message
+        and len(texts) == len(listed)
+        and all(isinstance(t, str) for t in texts)
+    ):
+        message["content"] = "".join(texts)
+    else:
+        message["contents"] = listed
+    return message
 
 
 # what a key is, worked out once per key (the same few dozen keys come on every span)
