@@ -72,6 +72,7 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
     documents: dict[str, dict[str, Any]] = {}
     tools: dict[int, Any] = {}
     values: dict[str, Any] = {}  # input.value, output.value, llm.invocation_parameters
+    multipart = False  # a message has message.contents.<n>.*
     for key, value in found.items():
         what, index, attr = _WHERE.get(key) or _where(key)
         if what == _SCALAR:
@@ -79,8 +80,12 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
                 put(event, bucket, name, value)
         elif what == _IN:
             inputs.setdefault(index, {}).setdefault(attr, value)
+            if attr.startswith(_CONTENTS):
+                multipart = True
         elif what == _OUT:
             outputs.setdefault(index, {}).setdefault(attr, value)
+            if attr.startswith(_CONTENTS):
+                multipart = True
         elif what == _TOOL:
             tools[int(index)] = parsed(value)
         elif what == _DOC:
@@ -101,10 +106,13 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
             metadata[key] = value
     if tools:
         event["config"].setdefault("tools", [tools[i] for i in sorted(tools)])
+    if multipart:
+        for message in (*inputs.values(), *outputs.values()):
+            _contents(message)
     if inputs:
-        chat_history(event, {i: _contents(m) for i, m in inputs.items()})
+        chat_history(event, inputs)
     if outputs:
-        output_from_messages(event["outputs"], {i: _contents(m) for i, m in outputs.items()})
+        output_from_messages(event["outputs"], outputs)
     if documents:
         event["outputs"].setdefault("documents", listify(documents))
 
@@ -112,7 +120,7 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
 _CONTENTS = "contents."
 
 
-def _contents(message: dict[str, Any]) -> dict[str, Any]:
+def _contents(message: dict[str, Any]) -> None:
     """OpenInference's multi-part `message.contents.<n>.message_content.{type,text,...}` (what
     its Anthropic and OpenAI Responses instrumentors write) as a `contents` list, and as plain
     `content` when every part is text and the message has no `content` of its own."""
@@ -122,7 +130,7 @@ def _contents(message: dict[str, Any]) -> dict[str, Any]:
         if index.isdigit() and attr:
             parts.setdefault(index, {})[attr.removeprefix("message_content.")] = message.pop(key)
     if not parts:
-        return message
+        return
     listed = [parts[i] for i in sorted(parts, key=int)]
     texts = [p["text"] for p in listed if p.get("type", "text") == "text" and "text" in p]
     if (
@@ -133,7 +141,6 @@ def _contents(message: dict[str, Any]) -> dict[str, Any]:
         message["content"] = "".join(texts)
     else:
         message["contents"] = listed
-    return message
 
 
 # what a key is, worked out once per key (the same few dozen keys come on every span)
