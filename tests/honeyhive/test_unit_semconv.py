@@ -221,3 +221,30 @@ def test_json_values_that_are_not_strict_json_stay_text(raw: str) -> None:
     e = event({"openinference.span.kind": "CHAIN", "input.value": raw})
 
     assert e["inputs"] == {"value": raw}
+
+
+def test_openinference_multi_part_contents() -> None:
+    """The shape OpenInference's Anthropic and OpenAI Agents (Responses) instrumentors write
+    (openinference.semconv: message.contents.<n>.message_content.type|text|image)."""
+    e = event(
+        {
+            "openinference.span.kind": "LLM",
+            "llm.input_messages.0.message.role": "user",
+            "llm.input_messages.0.message.contents.0.message_content.type": "text",
+            "llm.input_messages.0.message.contents.0.message_content.text": "stock ",
+            "llm.input_messages.0.message.contents.1.message_content.type": "text",
+            "llm.input_messages.0.message.contents.1.message_content.text": "of K-1?",
+            "llm.input_messages.1.message.role": "user",
+            "llm.input_messages.1.message.contents.0.message_content.type": "image",
+            "llm.input_messages.1.message.contents.0.message_content.image.image.url": "u",
+            "llm.output_messages.0.message.role": "assistant",
+            "llm.output_messages.0.message.contents.0.message_content.type": "text",
+            "llm.output_messages.0.message.contents.0.message_content.text": "12",
+        }
+    )
+
+    assert e["inputs"]["chat_history"] == [
+        {"role": "user", "content": "stock of K-1?"},
+        {"role": "user", "contents": [{"type": "image", "image.image.url": "u"}]},
+    ]
+    assert e["outputs"] == {"role": "assistant", "content": "12"}

@@ -72,6 +72,7 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
     documents: dict[str, dict[str, Any]] = {}
     tools: dict[int, Any] = {}
     values: dict[str, Any] = {}  # input.value, output.value, llm.invocation_parameters
+    multipart = False  # a message has message.contents.<n>.*
     for key, value in found.items():
         what, index, attr = _WHERE.get(key) or _where(key)
         if what == _SCALAR:
@@ -79,8 +80,12 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
                 put(event, bucket, name, value)
         elif what == _IN:
             inputs.setdefault(index, {}).setdefault(attr, value)
+            if attr.startswith(_CONTENTS):
+                multipart = True
         elif what == _OUT:
             outputs.setdefault(index, {}).setdefault(attr, value)
+            if attr.startswith(_CONTENTS):
+                multipart = True
         elif what == _TOOL:
             tools[int(index)] = parsed(value)
         elif what == _DOC:
@@ -101,12 +106,41 @@ def apply(event: dict[str, Any], found: dict[str, Any], attrs: dict[str, Any]) -
             metadata[key] = value
     if tools:
         event["config"].setdefault("tools", [tools[i] for i in sorted(tools)])
+    if multipart:
+        for message in (*inputs.values(), *outputs.values()):
+            _contents(message)
     if inputs:
         chat_history(event, inputs)
     if outputs:
         output_from_messages(event["outputs"], outputs)
     if documents:
         event["outputs"].setdefault("documents", listify(documents))
+
+
+_CONTENTS = "contents."
+
+
+def _contents(message: dict[str, Any]) -> None:
+    """OpenInference's multi-part `message.contents.<n>.message_content.{type,text,...}` (what
+    its Anthropic and OpenAI Responses instrumentors write) as a `contents` list, and as plain
+    `content` when every part is text and the message has no `content` of its own."""
+    parts: dict[str, dict[str, Any]] = {}
+    for key in [k for k in message if k.startswith(_CONTENTS)]:
+        index, _, attr = key[len(_CONTENTS) :].partition(".")
+        if index.isdigit() and attr:
+            parts.setdefault(index, {})[attr.removeprefix("message_content.")] = message.pop(key)
+    if not parts:
+        return
+    listed = [parts[i] for i in sorted(parts, key=int)]
+    texts = [p["text"] for p in listed if p.get("type", "text") == "text" and "text" in p]
+    if (
+        "content" not in message
+        and len(texts) == len(listed)
+        and all(isinstance(t, str) for t in texts)
+    ):
+        message["content"] = "".join(texts)
+    else:
+        message["contents"] = listed
 
 
 # what a key is, worked out once per key (the same few dozen keys come on every span)

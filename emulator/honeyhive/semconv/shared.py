@@ -9,10 +9,11 @@ Every writer here uses setdefault: a value the SDK set explicitly (`honeyhive_co
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, NamedTuple
 
 from ..errors import BadRequest
-from ..jsontext import loads
+from ..jsontext import MAX_DEPTH, check_depth
 
 
 class Rule(NamedTuple):
@@ -115,13 +116,31 @@ def put(event: dict[str, Any], bucket: str, key: str, value: Any) -> None:
 
 def parsed(value: Any) -> Any:
     """A JSON string's value; anything else as it is, and so is text that is not strict JSON
-    (NaN, numbers beyond a double, nesting deeper than the emulator stores)."""
-    if isinstance(value, str) and value:
+    (NaN, numbers beyond a double, nesting deeper than the emulator stores: the rules of
+    `jsontext.loads`, whose depth walk runs only when the text has enough brackets to fail it)."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        doc = json.loads(value, parse_constant=_no_constant, parse_float=_finite)
+    except (ValueError, RecursionError):
+        return value
+    if value.count("[") + value.count("{") > MAX_DEPTH:
         try:
-            return loads(value)
+            check_depth(doc)
         except BadRequest:
             return value
-    return value
+    return doc
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (math.inf, -math.inf):
+        raise ValueError(text)
+    return number
 
 
 def merge(bucket: dict[str, Any], value: Any) -> None:
