@@ -143,6 +143,15 @@ def test_anthropic_refusals_name_the_field(extra: dict[str, Any], param: str) ->
 
 
 # --- Responses --------------------------------------------------------------------------
+def test_a_function_tool_needs_neither_strict_nor_parameters() -> None:
+    """The SDK's FunctionToolParam requires both (nullable); the API and LangChain do not."""
+    request = parse_responses_request(
+        {"model": "gpt-4o-mini", "input": "Hi", "tools": [{"type": "function", "name": "now"}]}
+    )
+    assert request.chat.tool_plan is not None
+    assert request.chat.tool_plan.functions[0].parameters == {"type": "object", "properties": {}}
+
+
 def test_a_string_input_with_instructions() -> None:
     request = parse_responses_request(
         {"model": "gpt-4o-mini", "input": "Hi", "instructions": "Be brief.", "store": True}

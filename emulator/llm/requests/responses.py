@@ -71,7 +71,10 @@ def parse_responses_request(body: JSON) -> ResponsesRequest:
         )
     # ``input`` is read by hand: the SDK's item types are stricter than the API (an assistant
     # message given back with ``output_text`` parts and no ``id`` fails all 33 of them)
-    params = validate(_params(), {k: v for k, v in body.items() if k != "input"})
+    checked = {k: v for k, v in body.items() if k != "input"}
+    if isinstance(body.get("tools"), list):
+        checked["tools"] = [_with_defaults(t) for t in body["tools"]]
+    params = validate(_params(), checked)
     items = body.get("input")
     if items is not None and not isinstance(items, str | list):
         raise type_error("input", "a string or an array", items)
@@ -129,6 +132,14 @@ def parse_responses_request(body: JSON) -> ResponsesRequest:
         metadata=dict(raw.get("metadata") or {}),
         text_format=text_format,
     )
+
+
+def _with_defaults(tool: Any) -> Any:
+    """A function tool as the SDK's type wants it: ``strict`` and ``parameters`` are required
+    there (nullable), but the API does not ask for them and LangChain leaves ``strict`` out."""
+    if isinstance(tool, dict) and tool.get("type") == "function":
+        return {"strict": None, "parameters": None, **tool}
+    return tool
 
 
 def _input_messages(items: Any) -> list[JSON]:
