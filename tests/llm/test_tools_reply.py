@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.llm.errors import OpenAIError
-from emulator.llm.tools.plan import render_call, tool_plan
+from emulator.llm.tools.plan import (
+    ARRAY_CAP,
+    MAX_CALL_BUDGET,
+    STRING_CAP,
+    bounded,
+    render_call,
+    tool_plan,
+)
 from emulator.llm.tools.reply import ReplyReader, read_reply
 
 STOCK = {
@@ -44,7 +52,11 @@ def test_auto_is_the_default_and_offers_both_shapes() -> None:
         {"const": "current_time"},
     ]
     # a function without parameters takes an empty object
-    assert calls[1]["properties"]["arguments"] == {"type": "object", "properties": {}}
+    assert calls[1]["properties"]["arguments"] == {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": False,
+    }
     assert '{"response": <your answer>}' in plan.instructions()
 
 
@@ -54,13 +66,58 @@ def test_required_leaves_only_calls() -> None:
     assert plan is not None and plan.mode == "required"
     schema = plan.schema()
     assert list(schema["properties"]) == ["tool_call"]
-    assert (
-        schema["properties"]["tool_call"]["properties"]["arguments"]
-        == (
-            STOCK["function"]["parameters"]  # type: ignore[index]
-        )
-    )
+    assert schema["properties"]["tool_call"]["properties"]["arguments"] == {
+        "type": "object",
+        "properties": {"sku": {"type": "string", "maxLength": STRING_CAP}},
+        "required": ["sku"],
+        "additionalProperties": False,
+    }
     assert "response" not in plan.instructions()
+
+
+def test_the_grammar_bounds_only_what_the_schema_leaves_open() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "free": {"type": "string"},
+            "short": {"type": "string", "maxLength": 5},
+            "long": {"type": "string", "minLength": 50},
+            "choice": {"type": "string", "enum": ["a", "b"]},
+            "day": {"type": "string", "format": "date"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "nested": {"$ref": "#/$defs/Inner"},
+        },
+        "$defs": {"Inner": {"type": "object", "properties": {"x": {"type": ["string", "null"]}}}},
+        "additionalProperties": True,
+    }
+
+    out = bounded(schema)
+
+    properties = out["properties"]
+    assert properties["free"]["maxLength"] == STRING_CAP
+    assert properties["short"]["maxLength"] == 5
+    assert properties["long"]["maxLength"] == 50  # never below the schema's own minimum
+    assert "maxLength" not in properties["choice"] and "maxLength" not in properties["day"]
+    assert properties["tags"]["maxItems"] == ARRAY_CAP
+    assert properties["tags"]["items"]["maxLength"] == STRING_CAP
+    assert out["$defs"]["Inner"]["properties"]["x"]["maxLength"] == STRING_CAP
+    assert out["$defs"]["Inner"]["additionalProperties"] is False
+    assert out["additionalProperties"] is True  # the schema's own word stands
+    assert schema["properties"]["free"] == {"type": "string"}  # the original is untouched
+
+
+def test_the_call_budget_covers_the_bounded_json() -> None:
+    plan = tool_plan([STOCK], "required")
+    assert plan is not None
+    budget = plan.call_budget()
+    # the name, the wrapper and one string of at most STRING_CAP (escaped) characters
+    assert 2 * STRING_CAP < budget < 200
+    open_ended = {
+        "type": "function",
+        "function": {"name": "anything", "parameters": {"type": "object"}},
+    }
+    unbounded = tool_plan([open_ended], "required")
+    assert unbounded is not None and unbounded.call_budget() == MAX_CALL_BUDGET
 
 
 def test_a_named_function_is_the_only_one_offered() -> None:

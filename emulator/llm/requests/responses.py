@@ -23,7 +23,13 @@ from pydantic import TypeAdapter
 from emulator.llm.errors import OpenAIError, invalid_param
 from emulator.llm.requests.body import JSON
 from emulator.llm.requests.chat import ChatRequest, plain_messages
-from emulator.llm.requests.params import int_range, num_range, reject_unknown, validate
+from emulator.llm.requests.params import (
+    int_range,
+    num_range,
+    reject_unknown,
+    type_error,
+    validate,
+)
 from emulator.llm.tools.plan import tool_plan
 
 RESPONSE_KEYS = frozenset(response_create_params.ResponseCreateParamsBase.__annotations__) | {
@@ -63,7 +69,15 @@ def parse_responses_request(body: JSON) -> ResponsesRequest:
             "Invalid type for 'stream': expected a boolean.",
             code="invalid_type",
         )
-    params = validate(_params(), body)
+    # ``input`` is read by hand: the SDK's item types are stricter than the API (an assistant
+    # message given back with ``output_text`` parts and no ``id`` fails all 33 of them)
+    checked = {k: v for k, v in body.items() if k != "input"}
+    if isinstance(body.get("tools"), list):
+        checked["tools"] = [_with_defaults(t) for t in body["tools"]]
+    params = validate(_params(), checked)
+    items = body.get("input")
+    if items is not None and not isinstance(items, str | list):
+        raise type_error("input", "a string or an array", items)
     for name in _STATEFUL:
         if params.get(name) is not None:
             raise invalid_param(
@@ -91,7 +105,7 @@ def parse_responses_request(body: JSON) -> ResponsesRequest:
     chat_messages: list[JSON] = []
     if instructions:
         chat_messages.append({"role": "system", "content": str(instructions)})
-    chat_messages.extend(_input_messages(raw.get("input")))
+    chat_messages.extend(_input_messages(items))
     if not chat_messages:
         raise invalid_param("input", "Missing required parameter: 'input'.", code=None)
     messages, last_user = plain_messages(chat_messages, calls_as_json=plan is not None)
@@ -120,6 +134,14 @@ def parse_responses_request(body: JSON) -> ResponsesRequest:
     )
 
 
+def _with_defaults(tool: Any) -> Any:
+    """A function tool as the SDK's type wants it: ``strict`` and ``parameters`` are required
+    there (nullable), but the API does not ask for them and LangChain leaves ``strict`` out."""
+    if isinstance(tool, dict) and tool.get("type") == "function":
+        return {"strict": None, "parameters": None, **tool}
+    return tool
+
+
 def _input_messages(items: Any) -> list[JSON]:
     """``input`` as chat messages: a function_call joins the assistant turn before it."""
     if items is None:
@@ -128,15 +150,26 @@ def _input_messages(items: Any) -> list[JSON]:
         return [{"role": "user", "content": items}]
     out: list[JSON] = []
     for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise type_error(f"input[{i}]", "an object", item)
         kind = item.get("type", "message")
         if kind == "message":
-            role = item["role"]
+            role = _field(item, "role", str, f"input[{i}]")
+            if role not in _ROLES:
+                raise invalid_param(
+                    f"input[{i}].role",
+                    f"Invalid value: '{role}'. Supported values are: 'user', 'assistant', "
+                    "'system', and 'developer'.",
+                )
             out.append({"role": role, "content": _text(item.get("content"), f"input[{i}]")})
         elif kind == "function_call":
             call = {
-                "id": item["call_id"],
+                "id": _field(item, "call_id", str, f"input[{i}]"),
                 "type": "function",
-                "function": {"name": item["name"], "arguments": item.get("arguments") or "{}"},
+                "function": {
+                    "name": _field(item, "name", str, f"input[{i}]"),
+                    "arguments": _field(item, "arguments", str, f"input[{i}]"),
+                },
             }
             if out and out[-1]["role"] == "assistant":
                 out[-1].setdefault("tool_calls", []).append(call)
@@ -146,7 +179,7 @@ def _input_messages(items: Any) -> list[JSON]:
             out.append(
                 {
                     "role": "tool",
-                    "tool_call_id": item["call_id"],
+                    "tool_call_id": _field(item, "call_id", str, f"input[{i}]"),
                     "content": _text(item.get("output"), f"input[{i}].output"),
                 }
             )
@@ -162,16 +195,40 @@ def _input_messages(items: Any) -> list[JSON]:
     return out
 
 
+_ROLES = ("user", "assistant", "system", "developer")
+
+
+def _field(item: JSON, name: str, kind: type, where: str) -> Any:
+    if name not in item:
+        raise invalid_param(
+            f"{where}.{name}",
+            f"Missing required parameter: '{where}.{name}'.",
+            code="missing_required_parameter",
+        )
+    value = item[name]
+    if not isinstance(value, kind):
+        raise type_error(f"{where}.{name}", "a string", value)
+    return value
+
+
 def _text(content: Any, param: str) -> str:
     if content is None:
         return ""
     if isinstance(content, str):
         return content
+    if not isinstance(content, list):
+        raise type_error(
+            param if param.endswith("output") else f"{param}.content",
+            "a string or an array",
+            content,
+        )
     texts: list[str] = []
     for j, part in enumerate(content):
+        if not isinstance(part, dict):
+            raise type_error(f"{param}.content[{j}]", "an object", part)
         kind = part.get("type")
         if kind in ("input_text", "output_text"):
-            texts.append(str(part["text"]))
+            texts.append(_field(part, "text", str, f"{param}.content[{j}]"))
         elif kind == "refusal":
             texts.append(str(part.get("refusal", "")))
         else:

@@ -10,8 +10,9 @@ for models without a native one::
 
 ``required`` and a named function leave only the first shape (with only the named function);
 ``auto`` allows both, so the model decides. The arguments are generated under the function's
-own ``parameters`` schema, so they always parse as JSON valid against it (unless ``max_tokens``
-cuts them short: ``finish_reason: "length"``, as on OpenAI).
+own ``parameters`` schema, bounded where it leaves strings and arrays open, and a call gets
+the tokens that bounded JSON needs whatever ``max_tokens`` says: the arguments always parse as
+JSON valid against the schema.
 
 ``plan`` is the request side (the prompt and the schema), ``reply`` the reply side (the
 model's JSON read back, as OpenAI's choices and stream deltas).
