@@ -1,20 +1,24 @@
 """The report of one run (`make report`: tools.signoff.acceptance), rendered by real Allure 3 from
 synthetic results: the same numbers as the release view of the same results
 (`tools.signoff report`), a reproduced known defect a known issue (failed, never skipped, never
-passed), and bad input — a read outage, an empty project, a run stopped before its first
-scenario — a plain sentence on the front page that cannot look like a pass or a known issue."""
+passed), and bad input — a read outage, an empty project, an unreachable backend, a broken
+configuration (the last two real runs of the suite that stop before their first scenario) — a
+plain sentence on the front page that cannot look like a pass or a known issue."""
 
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tools.signoff.acceptance import NO_RESULTS, acceptance_report
 from tools.signoff.run import releases_report
 
 from ..tools.results import reproduced, result, write, xpass
-from .allure_run import report_payloads
+from .allure_run import ROOT, report_payloads, run_pytest
 
 FINDING = "hh-session-name-ignored"
 MESSAGE = "AssertionError: session stored as 'tracing'"
@@ -107,3 +111,44 @@ def test_a_run_that_stopped_before_its_first_scenario_says_so(tmp_path: Path) ->
     assert "release rules do not hold" in summary["name"]
     assert NO_RESULTS in _front_page(out)
     assert (out / "summary.md").read_text().count(NO_RESULTS) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        ({"LLM_BACKEND": "sometimes"}, "LLM_BACKEND='sometimes'"),
+        (
+            {"HH_API_URL": f"http://127.0.0.1:{_free_port()}", "HH_API_KEY": "hh_nobody_0000"},
+            "HH_API_URL",
+        ),
+    ],
+    ids=["broken-configuration", "unreachable-backend"],
+)
+def test_a_run_stopped_by_its_configuration_says_why_on_the_front_page(
+    tmp_path: Path, settings: dict[str, str], said: str
+) -> None:
+    results = tmp_path / "allure-results"
+    ran = run_pytest(
+        [str(ROOT / "features" / "your_application.feature"), f"--alluredir={results}", "-q"],
+        cwd=tmp_path / "cwd",
+        extra_env=settings,
+        timeout=120,
+    )
+    assert ran.returncode == 4, ran.stdout[-2000:] + ran.stderr[-2000:]
+    assert not list(results.glob("*-result.json"))
+    out = tmp_path / "allure-report"
+    assert acceptance_report(results, out, history=tmp_path / "history.jsonl") == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "release rules do not hold" in summary["name"]
+    front = _front_page(out)
+    assert "The run stopped before its first scenario, so nothing was shown to work:" in front
+    assert said in front and "hh_nobody_0000" not in front
+    reasons = [line for line in (out / "summary.md").read_text().splitlines() if line[:2] == "- "]
+    assert len(reasons) == 1 and said in reasons[0]

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from support.report.run_facts import STOPPED
 from tools.signoff import report
 from tools.signoff.outcomes import Outcome, outcomes
 from tools.signoff.postprocess import Source, env_id, merge, resolution_rules
@@ -118,8 +119,23 @@ def sdk_name(found: Mapping[str, Outcome]) -> str:
     return "honeyhive (unknown version)"
 
 
-def reasons_for(found: Mapping[str, Outcome], gate: Sequence[Mapping[str, Any]]) -> list[str]:
+def stop_sentence(results: Path) -> str:
+    """Why the run stopped before its first scenario, as the suite wrote it (run-stopped.txt)."""
+    try:
+        text = (results / STOPPED).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    return " ".join(text.split())
+
+
+def reasons_for(
+    found: Mapping[str, Outcome], gate: Sequence[Mapping[str, Any]], stopped: str = ""
+) -> list[str]:
     """Why the run is red, one plain sentence each (no ANSI: generate.mjs strips Allure's)."""
+    if stopped:
+        return [
+            f"The run stopped before its first scenario, so nothing was shown to work: {stopped}"
+        ]
     if not found:
         return [NO_RESULTS]
     reasons = []
@@ -171,7 +187,7 @@ def acceptance_report(results: Path, out: Path, *, history: Path) -> int:
         environments=False,
     )
     gate = report.run(job, gate_only=True).get(DEFAULT_ENVIRONMENT, [])
-    reasons = reasons_for(found, gate)
+    reasons = reasons_for(found, gate, stop_sentence(results))
     verdict = Verdict(bool(found) and not reasons, counts, tuple(reasons))
     job.name = f"{TITLE} — {name}: {verdict.word} — {counts.short()}"
     job.variables = {"Verdict": verdict.word, "SDK": name, **counts.variables()}
