@@ -156,3 +156,9 @@ def test_the_child_finds_the_emulator_package_from_any_directory(
     with pytest.raises(ServiceError, match="exited with code 0"):
         service.start(timeout=30)
     assert service.stdout_lines == ["listening on none"]
+
+
+def test_the_health_loop_is_tenacitys_not_a_hand_written_sleep_loop() -> None:
+    source = (Path(__file__).resolve().parents[2] / "emulator" / "process.py").read_text()
+    assert "from tenacity import" in source and "Retrying(" in source
+    assert "time.sleep" not in source and "while True" not in source
