@@ -49,8 +49,8 @@ acceptance: deps
 	rm -rf $(RESULTS) && mkdir -p $(RESULTS); \
 	status=0; $$py -m pytest features/ $(SDK_PLUGIN) $(FEATURE_ARGS) --alluredir=$(RESULTS) \
 	  --progress --report-path=$(REPORT)/index.html $(PYTEST_ARGS) || status=$$?; \
-	$(MAKE) --no-print-directory report || status=$${status:-1}; \
-	$(BIN)/python -m tools.secret_scan reports || status=1; \
+	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=1; \
+	$(BIN)/python -m tools.secret_scan reports || [ $$status -ne 0 ] || status=1; \
 	exit $$status
 
 # One report per run, the release manager's view (tools/signoff/acceptance.py): known defects as
