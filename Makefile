@@ -49,23 +49,22 @@ acceptance: deps
 	rm -rf $(RESULTS) && mkdir -p $(RESULTS); \
 	status=0; $$py -m pytest features/ $(SDK_PLUGIN) $(FEATURE_ARGS) --alluredir=$(RESULTS) \
 	  --progress --report-path=$(REPORT)/index.html $(PYTEST_ARGS) || status=$$?; \
-	$(MAKE) --no-print-directory report || status=$${status:-1}; \
-	$(BIN)/python -m tools.secret_scan reports || status=1; \
+	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=1; \
+	$(BIN)/python -m tools.secret_scan reports || [ $$status -ne 0 ] || status=1; \
 	exit $$status
 
-# the trend is kept per target (local/remote, from the results' environment.properties):
-# reports/history/<target>.jsonl, so a remote run never calls local scenarios "new"
-report: node_modules/.installed
-	rm -rf $(REPORT)
+# One report per run, the release manager's view (tools/signoff/acceptance.py): known defects as
+# Allure's known issues (failed, with their real message, linked to their finding), the quality
+# gate, the verdict and the counts on the front page; index.html and dashboard.html are single
+# files. The trend is kept per target (local/remote, from the results' environment.properties):
+# reports/history/<target>.jsonl, so a remote run never calls local scenarios "new".
+report: $(VENV)/.installed node_modules/.installed
 	target=$$(sed -n 's/^honeyhive.target=//p' $(RESULTS)/environment.properties 2>/dev/null); \
 	target=$${target:-local}; history=reports/history; \
 	if [ -f $$history/history.jsonl ] && [ ! -f $$history/$$target.jsonl ]; then \
 	  mv $$history/history.jsonl $$history/$$target.jsonl; fi; \
-	ACCEPTANCE_REPORT_TARGET=$$target npx --no-install allure generate $(RESULTS) --config allurerc.mjs
-	@echo "report: $(REPORT)/index.html"
-	# the release manager's view of the same run: known defects as Allure's known issues (failed,
-	# with their real message, linked to their finding), the quality gate, the dashboard
-	$(BIN)/python -m tools.signoff report $(RESULTS) --out reports/release
+	$(BIN)/python -m tools.signoff acceptance $(RESULTS) --out $(REPORT) \
+	  --history $$history/$$target.jsonl
 
 # The candidate SDK against a baseline (default: the newest published release other than the
 # candidate): both runs, one Allure report with an environment per SDK, and GO / NO-GO as the

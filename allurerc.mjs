@@ -1,7 +1,8 @@
 // Allure 3 configuration: one self-contained HTML file, a trend kept across runs (one per
 // target), the categories a release manager reads first, and the release rules as Allure's own
-// quality gate. `make signoff` extends this (tools/signoff/report.py): an environment per SDK,
-// known defects as resolved issues, the dashboard beside the report, the verdict on its front.
+// quality gate. `make report` and `make signoff` extend this (tools/signoff/report.py): known
+// defects as known issues (failed, never skipped), the dashboard beside the report, the verdict
+// and the counts on its front; a sign-off adds an environment per SDK.
 // not from "allure": importing that package runs its command line (tools/signoff/generate.mjs
 // loads this file outside the CLI)
 import { defineConfig } from "@allurereport/plugin-api";

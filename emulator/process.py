@@ -4,7 +4,8 @@ emulators (and the suite its demo services).
 ``Service`` starts ``python <argv>`` (``-m emulator.llm --host 127.0.0.1 --port 0 ...``) with its
 stderr appended to a log file, and is ready when the first stdout line is ``listening on URL``
 *and* ``URL + health_path`` answers 200 while the process is still alive, within a deadline;
-otherwise ``start`` stops it and raises ``ServiceError`` with the end of its log. ``stop`` is
+otherwise ``start`` stops it and raises ``ServiceError`` with the end of its log. The health loop
+is tenacity's, as in the support layer (``support/readback/polling.py``). ``stop`` is
 terminate, wait, kill; ``kill`` is SIGKILL for crash checks. Nothing here sleeps to wait for a
 line: the stdout reader wakes the caller as each line arrives.
 """
@@ -22,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tenacity import RetryCallState, Retrying, retry_if_result
 
 LISTENING = "listening on "
 #: the folder holding the ``emulator`` package: put on the child's PYTHONPATH, so
@@ -126,18 +129,28 @@ class Service:
         return first.removeprefix(LISTENING).strip()
 
     def _wait_healthy(self, deadline: float, timeout: float) -> None:
-        while True:
+        """Probe until 200 (tenacity: a probe every HEALTH_INTERVAL_S, never past the deadline);
+        a process that exits fails at once (``_check_alive`` raises, and is not retried)."""
+        url = f"{self.url}{self.health_path}"
+
+        def alive_and_probed() -> str:
             self._check_alive()
-            last = _probe(f"{self.url}{self.health_path}")
-            if last == "200":
-                return
-            if time.monotonic() >= deadline:
-                raise ServiceError(
-                    f"{self.name} health probe at {self.url}{self.health_path} did not answer "
-                    f"200 within {timeout}s (last: {last})"
-                )
+            return _probe(url)
+
+        def give_up(state: RetryCallState) -> None:
+            last = state.outcome.result() if state.outcome is not None else "no probe"
+            raise ServiceError(
+                f"{self.name} health probe at {url} did not answer 200 within {timeout}s "
+                f"(last: {last})"
+            )
+
+        Retrying(
+            retry=retry_if_result(lambda status: status != "200"),
+            stop=lambda _state: time.monotonic() >= deadline,
             # a probe, not a wait for data: the server printed its URL and is coming up
-            time.sleep(HEALTH_INTERVAL_S)
+            wait=lambda _state: max(0.0, min(HEALTH_INTERVAL_S, deadline - time.monotonic())),
+            retry_error_callback=give_up,
+        )(alive_and_probed)
 
     def _check_alive(self) -> None:
         if self.process is not None and self.process.poll() is not None:

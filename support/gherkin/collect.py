@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from _pytest._code.code import TerminalRepr
-from pytest_bdd import exceptions
+from pytest_bdd import exceptions, scenario
 from pytest_bdd.feature import get_feature
-from pytest_bdd.scenario import _get_scenario_decorator, get_python_name_generator
+from pytest_bdd.scenario import get_python_name_generator
 
 from support.gherkin.vocabulary import phrases, suggest
 
@@ -86,14 +86,14 @@ class FeatureFile(pytest.Module):
             )
         module = types.ModuleType(f"features.{self.path.stem}")
         module.__file__ = str(self.path)
-        for scenario_name, template in feature.scenarios.items():
+        for scenario_name in feature.scenarios:
 
             def _scenario() -> None:
                 pass
 
-            test = _get_scenario_decorator(feature, feature.name, template, scenario_name)(
-                _scenario
-            )
+            # pytest-bdd's public decorator; it finds the feature already parsed (get_feature's
+            # cache), so the file is parsed once
+            test = scenario(name, scenario_name, features_base_dir=base)(_scenario)
             for test_name in get_python_name_generator(scenario_name):
                 if not hasattr(module, test_name):
                     setattr(module, test_name, test)

@@ -1,8 +1,10 @@
-"""Evidence for the report. Every attachment goes through `redact` first — no exceptions."""
+"""Evidence for the report. Every attachment goes through `redact` first — no exceptions — and
+loses any ANSI escape code (a server log written for a terminal), so no attachment holds one."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import allure
@@ -10,15 +12,22 @@ import allure
 from support.report.redaction import redact
 
 Event = dict[str, Any]
+# CSI sequences (colours, cursor moves) and OSC sequences (titles, links), raw or as JSON escapes
+_ANSI = re.compile(r"(?:\x1b|\\u001b)(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\))")
+
+
+def plain(text: str) -> str:
+    """`text` without ANSI escape codes."""
+    return _ANSI.sub("", text)
 
 
 def attach_json(name: str, payload: Any) -> None:
     text = json.dumps(payload, indent=2, sort_keys=True, default=str)
-    allure.attach(redact(text), name=name, attachment_type=allure.attachment_type.JSON)
+    allure.attach(plain(redact(text)), name=name, attachment_type=allure.attachment_type.JSON)
 
 
 def attach_text(name: str, text: str) -> None:
-    allure.attach(redact(text), name=name, attachment_type=allure.attachment_type.TEXT)
+    allure.attach(plain(redact(text)), name=name, attachment_type=allure.attachment_type.TEXT)
 
 
 def span_tree(events: list[Event]) -> str:

@@ -1,6 +1,8 @@
 """What ran, for the report: environment.properties and executor.json in the Allure results
 folder (targets and URLs with secrets redacted, the SDK under test — version, source, hash —,
-openai/model versions, git commit)."""
+openai/model versions, git commit); and, when the run stops before its first scenario (a
+configuration that cannot work, a backend that does not answer, a service that does not start),
+the one sentence it stopped with (`STOPPED`), which the report puts on its front page."""
 
 from __future__ import annotations
 
@@ -14,6 +16,20 @@ from pathlib import Path
 from support.report.redaction import redact
 from support.target.config import Config
 from tools.sdk.identity import current as sdk_identity
+
+#: in the results folder: why the run stopped before its first scenario, one plain sentence
+STOPPED = "run-stopped.txt"
+
+
+def stopped(results_dir: Path, sentence: str) -> None:
+    """Record why the run stopped before any scenario ran (redacted)."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / STOPPED).write_text(redact(sentence).strip() + "\n", encoding="utf-8")
+
+
+def started(results_dir: Path) -> None:
+    """The run got past its checks: no stale stop sentence from an earlier run in the folder."""
+    (results_dir / STOPPED).unlink(missing_ok=True)
 
 
 def _version(package: str) -> str:

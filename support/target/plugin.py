@@ -68,12 +68,17 @@ def run_config(config: pytest.Config) -> Config:
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not runs_features(config):
         return  # xdist workers use what the controller checked and started
+    results = config.getoption("--alluredir", None)
     try:
         target = load_config()
         if not config.option.collectonly:  # collecting sends nothing anywhere: no need to ask
             target = preflight.check(target)
     except ConfigError as exc:
+        if results:  # the report says why nothing ran (support.report.run_facts.STOPPED)
+            run_facts.stopped(Path(config.invocation_params.dir, results), str(exc))
         raise pytest.UsageError(redact(str(exc))) from None
+    if results:
+        run_facts.started(Path(config.invocation_params.dir, results))
     exchange = runtime.prepare(target, runtime.RUN_DIR)
     config.stash[_RUN] = Run(target, runtime.RUN_DIR, exchange)
     if config.pluginmanager.has_plugin("xdist"):  # its hooks are only called under `-n`
@@ -133,6 +138,10 @@ def _start(config: pytest.Config, run: Run, needed: set[str]) -> None:
         runtime.start_services(run.config, needed, run.started, run.run_dir)
     except Exception as exc:
         runtime.stop_services(run.started, run.exchange)
+        results = config.getoption("--alluredir", None)
+        sentence = f"a local service did not start: {str(exc).splitlines()[0] if str(exc) else exc}"
+        if results:
+            run_facts.stopped(Path(config.invocation_params.dir, results), sentence)
         pytest.exit(redact(f"a local service did not start: {exc}"), returncode=3)
     if run.started.served_model:
         run.config = replace(run.config, served_model=run.started.served_model)

@@ -16,8 +16,10 @@ from emulator.process import Service, ServiceError
 # whether to ignore SIGTERM. It binds 127.0.0.1 port 0 and prints its URL like the emulators.
 STAND_IN = textwrap.dedent(
     """
-    import http.server, os, signal, sys
+    import http.server, os, signal, sys, threading
     first, status, stubborn = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "stubborn"
+    if sys.argv[3] == "dies":  # announces its URL, never healthy, exits 0.3 s later
+        threading.Timer(0.3, os._exit, (5,)).start()
     if stubborn:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if first == "exit":
@@ -94,6 +96,34 @@ def test_an_unhealthy_server_times_out_within_the_deadline(tmp_path: Path) -> No
     assert not service.alive()
 
 
+def test_a_server_that_dies_while_unhealthy_fails_fast_not_at_the_deadline(
+    tmp_path: Path,
+) -> None:
+    service = stand_in(tmp_path, status=503, mode="dies")
+    started = time.monotonic()
+    with pytest.raises(ServiceError, match=r"stand-in exited with code 5 during start-up"):
+        service.start(timeout=30)
+    assert time.monotonic() - started < 10  # the process's end, not the 30 s deadline
+    assert not service.alive()
+
+
+def test_the_health_loop_probes_until_healthy(tmp_path: Path) -> None:
+    # 503 twice, then 200: the loop keeps probing (a fresh probe each time) and returns
+    service = stand_in(tmp_path)
+    answers = iter(["503", "ConnectionRefusedError(111)", "200"])
+    probed: list[str] = []
+
+    def fake_probe(url: str) -> str:
+        probed.append(url)
+        return next(answers)
+
+    service.url, service.process = "http://127.0.0.1:9", None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("emulator.process._probe", fake_probe)
+        service._wait_healthy(time.monotonic() + 5, 5)
+    assert probed == ["http://127.0.0.1:9/health"] * 3
+
+
 def test_stop_kills_what_ignores_terminate(tmp_path: Path) -> None:
     service = stand_in(tmp_path, mode="stubborn")
     service.start(timeout=30)
@@ -126,3 +156,9 @@ def test_the_child_finds_the_emulator_package_from_any_directory(
     with pytest.raises(ServiceError, match="exited with code 0"):
         service.start(timeout=30)
     assert service.stdout_lines == ["listening on none"]
+
+
+def test_the_health_loop_is_tenacitys_not_a_hand_written_sleep_loop() -> None:
+    source = (Path(__file__).resolve().parents[2] / "emulator" / "process.py").read_text()
+    assert "from tenacity import" in source and "Retrying(" in source
+    assert "time.sleep" not in source and "while True" not in source

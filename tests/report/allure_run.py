@@ -4,8 +4,11 @@
 folder (`ACCEPTANCE_RUN_DIR`) in a temporary working directory: the run's servers write their
 logs and database there, so a run of these tests never wipes the checkout's `reports/run/` under
 an acceptance run going on beside it.
-`generate` renders with the project's own `allurerc.mjs` through a temporary config that only
-moves the output and the history file, so the real `reports/history/history.jsonl` is untouched.
+`render` makes the one report of a run as `make report` does (tools.signoff.acceptance: the
+release view, known defects as known issues, the verdict on the front page), into a temporary
+folder with a temporary history file. `generate` renders raw results with the project's own
+`allurerc.mjs` through a temporary config that only moves the output and the history file, so
+the real `reports/history/` is untouched.
 """
 
 from __future__ import annotations
@@ -103,6 +106,14 @@ def generate(results: list[Path], out: Path, *, history: Path) -> subprocess.Com
         timeout=180,
         check=False,
     )
+
+
+def render(results: Path, out: Path, *, history: Path) -> Path:
+    """The report of `make report` for `results`, in `out`; its index.html."""
+    from tools.signoff.acceptance import acceptance_report
+
+    assert acceptance_report(results, out, history=history) == 0
+    return out / "index.html"
 
 
 def load_ci_helper(name: str) -> ModuleType:

@@ -18,8 +18,10 @@ _EXPAND_ONE_ROUND = """(() => {
   let opened = 0;
   for (const header of headers) {
     const next = header.nextElementSibling;
-    const open = next && (next.matches('[data-testid="tree-content"]')
-                          || next.querySelector(':scope > [data-tree-content]'));
+    // an environment's section (a report with Allure environments) holds its content itself
+    const open = header.querySelector(':scope > [data-testid="tree-section-env-content"]')
+      || (next && (next.matches('[data-testid="tree-content"]')
+                   || next.querySelector(':scope > [data-tree-content]')));
     const arrow = header.querySelector('button');
     if (!open && arrow) { arrow.click(); opened++; }
   }
@@ -95,6 +97,28 @@ def metadata(page: Page) -> dict[str, str]:
         ".filter(b => b.innerText.trim() === 'Show more').forEach(b => b.click())"
     )
     shown: dict[str, str] = page.evaluate(_METADATA)
+    return shown
+
+
+def variables(page: Page) -> dict[str, str]:
+    """The report's variables (the front page's verdict and counts)."""
+    shown: dict[str, str] = page.evaluate(
+        _METADATA.replace(
+            '[data-testid="metadata-item"]',
+            '[data-testid="report-variables"] [data-testid="metadata-item"]',
+        )
+    )
+    return shown
+
+
+def status_counts(page: Page) -> dict[str, str]:
+    """The front page's figures by status (total, new, passed, failed, skipped…)."""
+    shown: dict[str, str] = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('[data-testid^=\"metadata-item-\"]')]"
+        ".filter(e => !['metadata-item-key', 'metadata-item-value'].includes(e.dataset.testid))"
+        ".map(e => [e.dataset.testid.replace('metadata-item-', ''),"
+        " (e.querySelector('[data-testid=\"metadata-value\"]') || e).innerText.trim()]))"
+    )
     return shown
 
 

@@ -4,7 +4,8 @@ The four outcomes the release manager tells apart — a known defect the SDK has
 (strict XPASS), a failed expectation, a backend's 5xx, a broken harness — cannot be made on
 demand from the real features, so a throwaway pytest-bdd project makes them: real scenarios,
 run by real pytest with the suite's own tag mapping (support.report.plugin, loaded the way the root
-conftest loads it) and allure-pytest-bdd, rendered by Allure 3 with the project's allurerc.mjs.
+conftest loads it) and allure-pytest-bdd, rendered as `make report` renders a run (Allure 3 with
+the project's allurerc.mjs, through tools.signoff.acceptance).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from . import report_page as ui
-from .allure_run import generate, results_by_name, run_pytest
+from .allure_run import render, results_by_name, run_pytest
 from .chromium import Page, open_page
 
 FIXED_DEFECT = "A known defect the SDK has since fixed"
@@ -86,10 +87,7 @@ def report_index(tmp_path_factory: pytest.TempPathFactory) -> str:
         BACKEND: "broken",
         HARNESS: "broken",
     }, run.stdout[-3000:]
-    out = base / "allure-report"
-    built = generate([results], out, history=base / "history.jsonl")
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    return (out / "index.html").as_uri()
+    return render(results, base / "allure-report", history=base / "history.jsonl").as_uri()
 
 
 @pytest.fixture(scope="module")

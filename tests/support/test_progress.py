@@ -122,7 +122,8 @@ def test_outcomes_and_the_closing_summary() -> None:
     progress.pytest_terminal_summary(terminal)
     assert terminal.lines[4:] == [
         "--- acceptance ---",
-        "4 scenarios: 1 error, 1 skipped, 1 known defect reproduced, 1 known defect not reproduced",
+        "4 scenarios: 1 error, 1 skipped, 1 known issue (a known defect reproduced),"
+        " 1 known defect not reproduced",
         "known defects reproduced (1): batch-size-ignored",
         "known defects that no longer reproduce (1): flush-hides-failures",
         "report: /proj/reports/allure-report/index.html",

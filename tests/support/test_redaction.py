@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from support.report.redaction import MASK, redact, register_secrets
 
 
@@ -33,3 +35,14 @@ def test_registered_secrets_are_redacted_everywhere_afterwards() -> None:
 def test_leaves_ordinary_text_alone() -> None:
     text = "session e2e-1a2b3c4d-9f8e7d6c: 3 events, model gpt-4o-mini"
     assert redact(text) == text
+
+
+def test_attachments_lose_ansi_codes_raw_or_json_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from support.report import evidence
+
+    attached: list[str] = []
+    monkeypatch.setattr("allure.attach", lambda body, **_: attached.append(body))
+    evidence.attach_text("log", "\x1b[32mINFO\x1b[0m started \x1b]0;title\x07ok")
+    evidence.attach_json("events", {"message": "\x1b[1mbold\x1b[22m"})
+    assert attached[0] == "INFO started ok"
+    assert "\\u001b" not in attached[1] and '"message": "bold"' in attached[1]

@@ -1,4 +1,4 @@
-"""python -m tools.signoff {run,verdict,report,releases} (see tools/signoff/__init__.py)."""
+"""python -m tools.signoff {run,report,acceptance,releases} (see tools/signoff/__init__.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tools.signoff import releases
+from tools.signoff.acceptance import acceptance_report
 from tools.signoff.run import OUT, ROOT, releases_report, signoff
 
 
@@ -33,7 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     merged = commands.add_parser("report", help="one report over several SDK runs' results")
     merged.add_argument("results", nargs="+", type=Path, help="an Allure results folder per SDK")
     merged.add_argument("--out", type=Path, default=ROOT / "reports" / "releases")
+    one = commands.add_parser("acceptance", help="the report of one run (make report)")
+    one.add_argument("results", type=Path, help="the run's Allure results folder")
+    one.add_argument("--out", type=Path, default=ROOT / "reports" / "allure-report")
+    one.add_argument("--history", type=Path, default=ROOT / "reports" / "history" / "local.jsonl")
     args = parser.parse_args(argv)
+    if args.command == "acceptance":
+        return acceptance_report(args.results, args.out, history=args.history)
     if args.command == "report":
         return releases_report(args.results, args.out)
     return signoff(

@@ -11,6 +11,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { AllureReport, readConfig } from "@allurereport/core";
 
 const job = JSON.parse(readFileSync(process.argv[2], "utf-8"));
+// Allure's rule messages carry ANSI bold (meant for a terminal): stripped here, where they are
+// made, so neither the report's data nor quality-gate.json holds an escape code
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+const plain = (text) => (typeof text === "string" ? text.replace(ANSI, "") : text);
 const config = await readConfig(job.cwd, job.config, {});
 if (job.gateOnly) {
   config.plugins = []; // like `allure quality-gate`: no report, no history line
@@ -24,7 +29,8 @@ for (const dir of job.results) {
 const gate = {};
 for (const environment of job.gateEnvironments ?? []) {
   const trs = await report.store.testResultsByEnvironmentId(environment, { includeRetries: false });
-  const { results } = await report.validate({ trs, environment });
+  const validated = await report.validate({ trs, environment });
+  const results = validated.results.map((result) => ({ ...result, message: plain(result.message) }));
   gate[environment] = results.map(({ success, rule, message, actual, expected, testResults }) => ({
     success,
     rule,
@@ -38,7 +44,7 @@ for (const environment of job.gateEnvironments ?? []) {
   }
 }
 for (const message of job.globalErrors ?? []) {
-  report.realtimeDispatcher.sendGlobalError({ message });
+  report.realtimeDispatcher.sendGlobalError({ message: plain(message) });
 }
 await report.done();
 if (job.gateOut) {

@@ -10,7 +10,9 @@ For each SDK's results folder, into one merged folder:
   resolution rule (Allure 3's known issues) links it to its finding; the original status stays
   in label `pytest_status`;
 - a finding that no longer reproduces (strict XPASS, failed for pytest) becomes passed — the SDK
-  behaves as documented — keeping pytest's message and status (label `pytest_status`);
+  behaves as documented — keeping pytest's message and status (label `pytest_status`); in the
+  report of one run (`fixed_passes=False`, tools.signoff.acceptance) it stays failed, as the run
+  is red until the tag or the finding's range changes;
 - `finding_status` and `finding` labels are added from the fallback reading (tools.signoff
   .outcomes) where the suite wrote none.
 Attachments and containers are copied unchanged; environment.properties are merged (a key whose
@@ -61,7 +63,9 @@ def _label(result: dict[str, Any], name: str, value: str) -> None:
     labels.append({"name": name, "value": value})
 
 
-def transform(result: dict[str, Any], source: Source, known: dict[str, Known]) -> dict[str, Any]:
+def transform(
+    result: dict[str, Any], source: Source, known: dict[str, Known], *, fixed_passes: bool = True
+) -> dict[str, Any]:
     outcome = classify(result)
     result = json.loads(json.dumps(result))  # a copy
     _label(result, "sdk_env", source.env_id)
@@ -88,13 +92,13 @@ def transform(result: dict[str, Any], source: Source, known: dict[str, Known]) -
         entry.test_case_ids.add(str(result.get("testCaseId", "")))
         entry.environments.add(source.name)  # Allure matches a rule on the environment's name
         entry.messages.add(outcome.message.strip())
-    elif outcome.state == "fixed":
+    elif outcome.state == "fixed" and fixed_passes:
         _label(result, "pytest_status", str(result.get("status")))
         result["status"] = "passed"
     return result
 
 
-def merge(sources: Sequence[Source], out: Path) -> dict[str, Known]:
+def merge(sources: Sequence[Source], out: Path, *, fixed_passes: bool = True) -> dict[str, Known]:
     """Every source's results, transformed, into `out` (emptied first); the known issues."""
     if out.exists():
         shutil.rmtree(out)
@@ -105,7 +109,7 @@ def merge(sources: Sequence[Source], out: Path) -> dict[str, Known]:
         for path in sorted(source.results.iterdir()):
             if path.name.endswith("-result.json"):
                 result = json.loads(path.read_text(encoding="utf-8"))
-                changed = transform(result, source, known)
+                changed = transform(result, source, known, fixed_passes=fixed_passes)
                 (out / path.name).write_text(json.dumps(changed), encoding="utf-8")
             elif path.name == ENVIRONMENT:
                 properties.append((source.env_id, read_properties(path)))
@@ -149,11 +153,14 @@ def js_escape(text: str) -> str:
     return escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
-def resolution_rules(known: Mapping[str, Known]) -> list[dict[str, Any]]:
+def resolution_rules(
+    known: Mapping[str, Known], *, by_environment: bool = True
+) -> list[dict[str, Any]]:
     """Allure 3 resolution rules: each finding's reproduced results as a known issue.
 
     A rule matches on test case, environment and the exact message, so the same scenario
-    failing some other way (in another SDK) is not covered by it.
+    failing some other way (in another SDK) is not covered by it. A report without
+    environments (one run) matches on test case and message only.
     """
     rules = []
     for finding in sorted(known):
@@ -164,7 +171,7 @@ def resolution_rules(known: Mapping[str, Known]) -> list[dict[str, Any]]:
                 "resolution": "issue",
                 "issue": {"id": finding, "type": "finding"},
                 "testCaseId": sorted(entry.test_case_ids),
-                "environment": sorted(entry.environments),
+                **({"environment": sorted(entry.environments)} if by_environment else {}),
                 "messageRegexp": rf"^\s*(?:{alternatives})\s*$",
                 "comment": "reproduced as documented in docs/findings.md",
             }

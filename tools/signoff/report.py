@@ -42,6 +42,9 @@ class Job:
     global_errors: Sequence[str] = ()
     attachments: Sequence[Path] = ()
     gate_environments: Sequence[str] = ()
+    #: an Allure environment per source; without (the report of one run) every result is in
+    #: Allure's "default" environment
+    environments: bool = True
 
 
 def node() -> str:
@@ -70,7 +73,7 @@ def issue_url() -> str:
 
 
 def write_config(job: Job, path: Path) -> None:
-    environments = [{"id": s.env_id, "name": s.name} for s in job.sources]
+    environments = [{"id": s.env_id, "name": s.name} for s in job.sources if job.environments]
     resolutions = {
         "links": {"finding": {"urlTemplate": issue_url(), "nameTemplate": "%s"}},
         "rules": list(job.rules),
