@@ -3,6 +3,8 @@ integration tests, their pytest command line and the result line it reads back."
 
 from __future__ import annotations
 
+import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,9 @@ from tools.sdk_itests import (
     DEFAULT_FILES,
     REFUSING_PROXY,
     Endpoints,
+    RefusingProxy,
     build_env,
+    load_scripts,
     main,
     pytest_command,
     result_line,
@@ -133,3 +137,41 @@ def test_a_folder_without_integration_tests_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as refused:
         main([str(tmp_path)])
     assert refused.value.code == 2
+
+
+def test_the_proxy_given_replaces_the_default() -> None:
+    env = build_env({}, ENDPOINTS, "http://127.0.0.1:5555")
+    assert env["HTTPS_PROXY"] == env["http_proxy"] == "http://127.0.0.1:5555"
+
+
+def test_the_proxy_refuses_and_records_what_was_tried() -> None:
+    with (
+        RefusingProxy() as proxy,
+        socket.create_connection(
+            ("127.0.0.1", int(proxy.url.rsplit(":", 1)[1])), timeout=5
+        ) as conn,
+    ):
+        conn.sendall(b"CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\n\r\n")
+        answer = conn.recv(100)
+    assert answer.startswith(b"HTTP/1.1 403")
+    assert proxy.tried == ["CONNECT api.openai.com:443 HTTP/1.1"]
+
+
+def test_scripts_are_a_list_of_replies_or_tool_calls(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(
+        json.dumps([{"match": "hi", "reply": "hello"}, {"tool_calls": [{"name": "f"}]}]),
+        encoding="utf-8",
+    )
+    assert len(load_scripts(good)) == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"match": "hi"}]), encoding="utf-8")
+    with pytest.raises(ValueError, match="reply or tool_calls"):
+        load_scripts(bad)
+
+
+def test_the_shipped_scripts_load() -> None:
+    scripts = load_scripts(
+        Path(__file__).resolve().parents[2] / "tools" / "sdk_itests_scripts.json"
+    )
+    assert {s["match"] for s in scripts} >= {"What is 5 + 3?", "What is the refund policy?"}
