@@ -1,6 +1,6 @@
 """Run HoneyHive's own framework integration tests offline, against both emulators.
 
-    python -m tools.sdk_itests [--file NAME ...] [--installed-sdk] [--scripts FILE]
+    python -m tools.sdk_itests [--file NAME ...] [--checkout-sdk] [--scripts FILE]
                                CHECKOUT [pytest args]
 
 CHECKOUT is a checkout of HoneyHive's public Python SDK repository (any folder holding its
@@ -19,10 +19,12 @@ run ends with the outside hosts that were tried ("none" when the run was offline
 OpenAI Agents' own trace exporter is off (``OPENAI_AGENTS_DISABLE_TRACING``), LiteLLM reads its
 bundled cost map.
 
-The checkout's ``pytest.ini`` puts its own ``src`` first on the path, so by default the tests run
-the SDK of the checkout; ``--installed-sdk`` clears that (``-o pythonpath=``) to run them against
-the honeyhive installed in this venv. Their async tests need pytest-asyncio: the event loop is one
-per session (with one per test, LangGraph's second async test fails with "Event loop is closed").
+The tests run against the honeyhive installed in this venv (the SDK the project tests): the
+checkout's ``pytest.ini`` would put its own ``src`` first on the path, and the tool clears that
+(``-o pythonpath=``); ``--checkout-sdk`` keeps it, to run the checkout's SDK instead (SDK 1.5.1's
+test harness then hits its own ``set_global_provider`` recursion at the first import that asks
+OpenTelemetry for a tracer, fixed in 1.7.0). The event loop of their async tests is one per
+session (with one per test, LangGraph's second async test fails with "Event loop is closed").
 
 Two packages the tests need are not in this project's venv: pytest-asyncio (their async tests)
 and ``langchain`` (their LangChain tests ``importorskip`` it, though they use only
@@ -155,11 +157,11 @@ def build_env(
 
 
 def pytest_command(
-    python: str, test_file: str, extra: Sequence[str], *, installed_sdk: bool
+    python: str, test_file: str, extra: Sequence[str], *, checkout_sdk: bool = False
 ) -> list[str]:
     """The pytest command line for one file of ``tests/integration/`` (run in the checkout)."""
     command = [python, "-m", "pytest", f"tests/integration/{test_file}", *BASE_PYTEST_ARGS]
-    if installed_sdk:
+    if not checkout_sdk:
         command += ["-o", "pythonpath="]
     return [*command, *extra]
 
@@ -222,7 +224,7 @@ class Options:
     checkout: Path
     files: Sequence[str] = DEFAULT_FILES
     pytest_args: Sequence[str] = ()
-    installed_sdk: bool = False
+    checkout_sdk: bool = False
     scripts: Sequence[dict[str, Any]] = ()
 
 
@@ -283,7 +285,7 @@ def _endpoints(
 def _run_file(options: Options, test_file: str, env: dict[str, str], log_dir: Path) -> bool:
     """One file in its own pytest; True when it passed (or every test skipped or deselected)."""
     command = pytest_command(
-        sys.executable, test_file, options.pytest_args, installed_sdk=options.installed_sdk
+        sys.executable, test_file, options.pytest_args, checkout_sdk=options.checkout_sdk
     )
     completed = subprocess.run(
         command,
@@ -312,9 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a file of tests/integration/ (repeatable; default: the four framework files)",
     )
     parser.add_argument(
-        "--installed-sdk",
+        "--checkout-sdk",
         action="store_true",
-        help="run against this venv's honeyhive instead of the checkout's src/",
+        help="run against the checkout's src/ instead of this venv's honeyhive",
     )
     parser.add_argument(
         "--scripts",
@@ -332,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             checkout=checkout,
             files=args.files or DEFAULT_FILES,
             pytest_args=args.pytest_args,
-            installed_sdk=args.installed_sdk,
+            checkout_sdk=args.checkout_sdk,
             scripts=load_scripts(args.scripts) if args.scripts else (),
         )
     )

@@ -96,7 +96,7 @@ def test_the_environment_is_a_new_mapping() -> None:
 
 
 def test_pytest_runs_one_file_with_one_event_loop_per_session() -> None:
-    command = pytest_command("/venv/python", "test_x.py", ["-k", "basic"], installed_sdk=False)
+    command = pytest_command("/venv/python", "test_x.py", ["-k", "basic"], checkout_sdk=True)
     assert command[:4] == ["/venv/python", "-m", "pytest", "tests/integration/test_x.py"]
     assert "asyncio_default_test_loop_scope=session" in command
     assert "asyncio_default_fixture_loop_scope=session" in command
@@ -104,8 +104,8 @@ def test_pytest_runs_one_file_with_one_event_loop_per_session() -> None:
     assert command[-2:] == ["-k", "basic"]
 
 
-def test_the_installed_sdk_replaces_the_checkouts_src() -> None:
-    command = pytest_command("py", "test_x.py", [], installed_sdk=True)
+def test_the_installed_sdk_replaces_the_checkouts_src_by_default() -> None:
+    command = pytest_command("py", "test_x.py", [])
     assert command[command.index("pythonpath=") - 1] == "-o"
 
 
