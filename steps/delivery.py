@@ -27,7 +27,7 @@ def each_exactly_once(readback: Readback, outcome: Outcome, endpoints: Endpoints
         delivery.nothing_extra_over_window(
             readback.reader(project),
             session,
-            window=endpoints.absence_window,
+            until=delivery.window_end(outcome, endpoints.absence_window),
             what="the traced steps",
             only_traced_names=True,
             settled=delivery.sent_and_settled(outcome, session),
@@ -49,7 +49,7 @@ def all_arrived(readback: Readback, outcome: Outcome, endpoints: Endpoints) -> N
         readback.reader(session.project),
         session,
         lambda: _receipts(outcome),
-        window=endpoints.absence_window,
+        until=delivery.window_end(outcome, endpoints.absence_window),
         facts=facts,
         settled=delivery.sent_and_settled(outcome),
     )

@@ -45,7 +45,7 @@ def one_event(
     delivery.nothing_extra_over_window(
         reader,
         outcome.session,
-        window=endpoints.absence_window,
+        until=delivery.window_end(outcome, endpoints.absence_window),
         what="the failing function",
         settled=delivery.sent_and_settled(outcome),
     )
