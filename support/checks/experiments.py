@@ -119,10 +119,24 @@ def no_score_where_it_failed(experiment: Experiment, summary: RunResult) -> None
 
 def failure_recorded(experiment: Experiment, summary: RunResult, stored: dict[str, Stored]) -> None:
     """The documented behaviour: a failed evaluator is kept as "ran but returned nothing", not
-    dropped; so the datapoint's results name it, or its session records the error."""
+    dropped; so the datapoint's results name it, or its session records the error. Only once
+    the evaluator did raise there, and the datapoint's results hold every other evaluator's
+    score, is "nothing records it" the finding: a run that recorded nothing, or an evaluator
+    that never ran, fails here with its own sentence."""
     question = experiment.evaluation.failing_question
     assert question is not None, "no evaluator was set to fail in this experiment"
-    named = set(_result_of(experiment, summary, question).scores)
+    raised = experiment.evaluation.raised
+    assert (FAILING, question) in raised, (
+        f"{FAILING} never raised on {question!r} (it raised on {raised}): the evaluation did not "
+        "run the evaluator that was to fail"
+    )
+    scores = _scores_of(_result_of(experiment, summary, question))
+    others = sorted(set(experiment.evaluation.evaluators) - {FAILING})
+    assert others and all(scores.get(n) is not None for n in others), (
+        f"the results of {question!r} hold the scores {scores}, not those of every evaluator "
+        f"that ran ({others}): the run recorded too little to tell what happened to {FAILING}"
+    )
+    named = set(scores)
     errors = [str(e.get("error")) for e in stored[question].events if e.get("error")]
     assert FAILING in named or any(FAILING in e or "relevance judge" in e for e in errors), (
         f"nothing records that {FAILING} failed on {question!r}: its results name "

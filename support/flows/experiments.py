@@ -137,11 +137,18 @@ class Evaluation:
     evaluators: tuple[str, ...]
     failing_question: str | None
     answers: dict[str, str] = field(default_factory=dict)  # question -> the app's answer
+    raised: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (evaluator, question) it raised on
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def answered(self, question: str, answer: str) -> None:
         with self._lock:
             self.answers[question] = answer
+
+    def failed(self, evaluator: str, question: str) -> None:
+        with self._lock:
+            self.raised.append((evaluator, question))
 
 
 def _evaluator(name: str, evaluation: Evaluation) -> Callable[..., Any]:
@@ -150,6 +157,7 @@ def _evaluator(name: str, evaluation: Evaluation) -> Callable[..., Any]:
 
     def evaluator(outputs: dict[str, Any], inputs: dict[str, Any], ground_truth: Any = None) -> Any:
         if name == FAILING and inputs["question"] == evaluation.failing_question:
+            evaluation.failed(name, inputs["question"])
             raise EvaluatorFailed("the relevance judge could not score this answer")
         return score(outputs["answer"], (ground_truth or {}).get("expected", ""))
 

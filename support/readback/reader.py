@@ -77,7 +77,9 @@ class BackendReader:
                 and (ready is None or ready(events))
             )
 
-        what = f"session {session_id} with {sorted(expected) or count or 'its'} events"
+        names_ = sorted(expected)
+        shown = names_ if len(names_) <= 4 else f"its {sum(expected.values())} traced steps"
+        what = f"session {session_id} with {shown or count or 'its'} events"
         found: list[Event] = self.poll(
             lambda: self.session_events(session_id), complete, what=what, timeout=timeout
         )
