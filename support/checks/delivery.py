@@ -174,6 +174,7 @@ def name_kept(reader: BackendReader, session: SessionOutcome) -> None:
 
 def timestamps_within(stored: Stored, seconds: float) -> None:
     starts = [e["start_time"] for e in stored.steps]
+    assert starts, f"session {stored.session_id} holds no step to time"
     spread = (max(starts) - min(starts)) / 1000
     assert spread < seconds, f"stored steps span {spread:.1f}s"
 

@@ -13,6 +13,7 @@ and breaks one behaviour, so a check can be shown failing when it should:
     ACCEPTANCE_BREAK=alter-prompt     the model is sent another text than the app recorded
     ACCEPTANCE_BREAK=no-session-delete  the backend cannot remove sessions
     ACCEPTANCE_BREAK=stale-configuration  the application calls the model with a stale setting
+    ACCEPTANCE_BREAK=empty-configurations  the SDK's configuration reads give back nothing
     ACCEPTANCE_BREAK=late-resend      0.8 s after each export returned (so after the When's
                                       flush), the SDK's exporter sends the same operations again
                                       as new spans (fresh span ids)
@@ -119,6 +120,12 @@ def _stale_configuration() -> None:
     flow.configuration_lookup = stale
 
 
+def _empty_configurations() -> None:
+    from honeyhive.api.client import ConfigurationsAPI
+
+    ConfigurationsAPI.list = lambda self, *args, **kwargs: []  # type: ignore[method-assign]
+
+
 LATE_RESEND_AFTER = 0.8
 
 
@@ -162,6 +169,7 @@ BREAKS = {
     "no-session-delete": _no_session_delete,
     "stale-configuration": _stale_configuration,
     "late-resend": _late_resend,
+    "empty-configurations": _empty_configurations,
 }
 
 
