@@ -13,6 +13,10 @@ and breaks one behaviour, so a check can be shown failing when it should:
     ACCEPTANCE_BREAK=alter-prompt     the model is sent another text than the app recorded
     ACCEPTANCE_BREAK=no-session-delete  the backend cannot remove sessions
     ACCEPTANCE_BREAK=stale-configuration  the application calls the model with a stale setting
+    ACCEPTANCE_BREAK=shared-rename    one bug in the SDK's writer and its reader: the exporter
+                                      sends every span renamed ("<name>~"), events.export
+                                      renames the events back — it cancels out for a reader
+                                      that is the SDK's own
     ACCEPTANCE_BREAK=empty-configurations  the SDK's configuration reads give back nothing
     ACCEPTANCE_BREAK=late-resend      0.8 s after each export returned (so after the When's
                                       flush), the SDK's exporter sends the same operations again
@@ -126,6 +130,34 @@ def _empty_configurations() -> None:
     ConfigurationsAPI.list = lambda self, *args, **kwargs: []  # type: ignore[method-assign]
 
 
+def _shared_rename() -> None:
+    import copy
+
+    from honeyhive.api.client import EventsAPI
+    from honeyhive.tracer.processing.otlp_exporter import HoneyHiveOTLPExporter
+
+    write, read = HoneyHiveOTLPExporter.export, EventsAPI.export
+
+    def renamed(span: Any) -> Any:
+        twin = copy.copy(span)
+        twin._name = f"{span.name}~"
+        return twin
+
+    def export(self: Any, spans: Any) -> Any:
+        return write(self, [renamed(s) for s in spans])
+
+    def export_events(self: Any, *args: Any, **kwargs: Any) -> Any:
+        found = read(self, *args, **kwargs)
+        for event in found.events:
+            name = event.get("event_name") if isinstance(event, dict) else None
+            if isinstance(name, str) and name.endswith("~"):
+                event["event_name"] = name[:-1]
+        return found
+
+    HoneyHiveOTLPExporter.export = export  # type: ignore[method-assign]
+    EventsAPI.export = export_events  # type: ignore[method-assign]
+
+
 LATE_RESEND_AFTER = 0.8
 
 
@@ -170,6 +202,7 @@ BREAKS = {
     "stale-configuration": _stale_configuration,
     "late-resend": _late_resend,
     "empty-configurations": _empty_configurations,
+    "shared-rename": _shared_rename,
 }
 
 

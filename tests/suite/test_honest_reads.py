@@ -165,3 +165,14 @@ def test_a_finding_with_another_failure_injected_is_a_regression(
     assert result.returncode == 1, f"{finding} with {env} left the run green:\n{out[-3000:]}"
     assert "REGRESSION in a known-defect scenario" in out, out[-3000:]
     assert f"known defect {finding} reproduced" not in out, out[-3000:]
+
+
+def test_a_bug_the_sdks_writer_and_reader_share_fails_the_scenario() -> None:
+    """The SDK exports every span renamed and its events.export renames them back: a suite that
+    read through the SDK's client saw the names it traced, and passed (a sign-off: GO). The
+    suite's own reader sees what the backend stored, so the candidate fails where the baseline
+    passes — a regression, NO-GO (tools/signoff/verdict.py)."""
+    result = run("high_throughput_batching", "100-10-", ACCEPTANCE_BREAK="shared-rename", **SHORT)
+    out = result.stdout
+    assert result.returncode == 1, f"a shared writer/reader bug left the run green:\n{out[-3000:]}"
+    assert "high-throughput-span-0~" in out, out[-3000:]
