@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from support.checks import delivery, model_calls, rag, recorded
+from support.checks import delivery, model_calls, rag, recorded, structure
 from support.checks.configurations import fetched_alone
 from support.flows.configurations import FetchedConfigurations, StoredConfiguration
 from support.outcome import ModelExchange, Outcome, SessionOutcome, StepOutcome
@@ -240,3 +240,26 @@ def test_the_configuration_check_fails_on_one_other_without_the_finding() -> Non
 
 def test_the_configuration_check_keeps_the_finding_for_one_more() -> None:
     fails(lambda: fetched_alone(fetched(("c1", "s"), ("c2", "b"))), "returned 2 configuration(s)")
+
+
+# ---- the "{step}" step holds these steps / every step hangs under the step that ran it ------
+
+
+def test_the_step_holds_check_fails_on_an_empty_session() -> None:
+    session = outcome_of().sessions[0]
+    fails(lambda: structure.step_holds(stored(), session, "a", [("b", "tool", None)]), "no step")
+
+
+def test_the_step_holds_check_fails_on_the_parent_stored_once_more() -> None:
+    session = outcome_of(StepOutcome("a", "chain"), StepOutcome("b", "tool", parent="a")).sessions[
+        0
+    ]
+    first = event("a", "chain")
+    twice = stored(first, event("b", parent=str(first["event_id"])), event("a", "chain"))
+    fails(lambda: structure.step_holds(twice, session, "a", [("b", "tool", None)]), "2 time(s)")
+
+
+def test_the_nesting_and_tree_checks_fail_on_an_empty_session() -> None:
+    session = outcome_of().sessions[0]
+    fails(lambda: structure.nested_as_traced(stored(), session), "traced no step")
+    fails(lambda: structure.one_tree(stored()), "holds no step")
