@@ -223,10 +223,14 @@ def _experiment() -> type:
     return found
 
 
-def pytest_bdd_before_step_call(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
+def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
+    """Before the step's fixtures are resolved, so a Then's `stored` is read in the outage."""
     outage = os.environ.get("ACCEPTANCE_READ_OUTAGE")
     if outage and re.search(outage, step.name):
         _read_outage(request)
+
+
+def pytest_bdd_before_step_call(step: Any, **_: Any) -> None:
     crash = os.environ.get("ACCEPTANCE_CRASH_STEP")
     if crash and re.search(crash, step.name):
         raise RuntimeError(f"injected crash before '{step.name}'")
