@@ -137,9 +137,14 @@ def nothing_extra_over_window(
         return events
     raise AssertionError(
         f"{what}: the backend holds {len(found)} more event(s) than the application traced: "
-        + ", ".join(f"{e.get('event_name')} [{e.get('event_type')}]" for e in found)
-        + f"; traced {session.step_names}"
+        + ", ".join(f"{e.get('event_name')} [{e.get('event_type')}]" for e in found[:8])
+        + (", ..." if len(found) > 8 else "")
+        + f"; traced {_few(session.step_names)}"
     )
+
+
+def _few(names: list[str], limit: int = 8) -> str:
+    return str(names) if len(names) <= limit else f"{names[:limit]}... ({len(names)} steps)"
 
 
 def never_raised(outcome: Outcome) -> None:
