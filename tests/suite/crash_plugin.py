@@ -148,10 +148,15 @@ def _shared_rename() -> None:
 
     def export_events(self: Any, *args: Any, **kwargs: Any) -> Any:
         found = read(self, *args, **kwargs)
-        for event in found.events:
-            name = event.get("event_name") if isinstance(event, dict) else None
+        events: list[Any] = list(found.events)
+        for event in events:
+            as_dict = isinstance(event, dict)
+            name = event.get("event_name") if as_dict else getattr(event, "event_name", None)
             if isinstance(name, str) and name.endswith("~"):
-                event["event_name"] = name[:-1]
+                if as_dict:
+                    event["event_name"] = name[:-1]
+                else:
+                    event.event_name = name[:-1]
         return found
 
     HoneyHiveOTLPExporter.export = export  # type: ignore[method-assign]
