@@ -25,6 +25,7 @@ from honeyhive.models import AddDatapointsToDatasetRequest, CreateDatasetRequest
 from support.app import questions
 from support.ids import unique
 from support.outcome import BadScenario, Facet, Outcome
+from support.readback.api_client import HoneyHiveApi
 from support.report.evidence import attach_json
 from support.sdk.tracing import acting_as
 from support.target.model import ModelTarget, openai_client
@@ -237,7 +238,7 @@ def run_evaluation(
     teardown.add(
         f"delete run {summary.run_id}", _unless_gone(hh.experiments.delete_run, summary.run_id)
     )
-    for sid in hh.experiments.get_run(summary.run_id).evaluation.event_ids:
+    for sid in run_sessions(project, summary.run_id):
         teardown.add(f"delete session {sid}", functools.partial(delete_session, project, sid))
     attach_json("what the application answered", evaluation.answers)
     experiment = Experiment(project, dataset, summary.run_id, name, evaluation, started)
@@ -247,6 +248,17 @@ def run_evaluation(
         model_exchanges=model.traffic.since(mark),
         facets=[experiment],
     )
+
+
+def run_sessions(project: Project, run_id: str) -> list[str]:
+    """The sessions the backend links to the run, read with the suite's own client (what is
+    removed, and later checked gone, is what the backend holds, not what the SDK reads)."""
+    api = HoneyHiveApi(project.url, project.api_key)
+    try:
+        run = api.run(run_id) or {}
+    finally:
+        api.close()
+    return [str(sid) for sid in run.get("event_ids") or []]
 
 
 # ---- removal ----------------------------------------------------------------------------------
@@ -263,7 +275,7 @@ def remove(outcome: Outcome) -> Outcome:
     """Delete the run, its sessions, the dataset and its datapoints, as a user cleaning up."""
     experiment = outcome.facet(Experiment)
     client, project = client_of(experiment.project), experiment.project
-    session_ids = list(client.experiments.get_run(experiment.run_id).evaluation.event_ids)
+    session_ids = run_sessions(project, experiment.run_id)
     client.experiments.delete_run(experiment.run_id)
     refused = []
     for sid in session_ids:
