@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from support.outcome import Outcome, SessionOutcome
+from support.outcome import NeedsAnotherWhen, Outcome, SessionOutcome
 from support.readback.api_client import HoneyHiveApi
 from support.readback.polling import Poll
 from support.readback.reader import BackendReader
@@ -37,6 +37,13 @@ class Readback:
         return self._sessions[session.session_id]
 
     def sessions(self, outcome: Outcome) -> list[tuple[SessionOutcome, Stored]]:
+        """Every session of the When, as stored; a When that traced none fails the Then that
+        asks (a check over no session would hold of anything)."""
+        if not outcome.sessions:
+            raise NeedsAnotherWhen(
+                f"this Then reads the sessions the When traced, but '{outcome.action}' traced "
+                "none; it needs a When that runs an application in a session"
+            )
         return [(s, self.session(s)) for s in outcome.sessions]
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from support.checks import delivery, model_calls, rag, recorded, structure
 from support.checks.configurations import fetched_alone
 from support.flows.configurations import FetchedConfigurations, StoredConfiguration
 from support.outcome import ModelExchange, Outcome, SessionOutcome, StepOutcome
+from support.readback.readback import Readback
 from support.readback.reader import Event
 from support.readback.stored import Stored
 from support.target.projects import Project
@@ -263,3 +264,10 @@ def test_the_nesting_and_tree_checks_fail_on_an_empty_session() -> None:
     session = outcome_of().sessions[0]
     fails(lambda: structure.nested_as_traced(stored(), session), "traced no step")
     fails(lambda: structure.one_tree(stored()), "holds no step")
+
+
+# ---- every Then over "every session" / "each user's session" ---------------------------------
+
+
+def test_a_then_over_every_session_fails_on_a_when_that_traced_none() -> None:
+    fails(lambda: Readback().sessions(Outcome("the application builds its client")), "none")
