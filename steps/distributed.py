@@ -69,9 +69,10 @@ def each_once(
     delivery.nothing_extra_over_window(
         reader,
         outcome.session,
-        window=endpoints.absence_window,
+        until=delivery.window_end(outcome, endpoints.absence_window),
         what="the steps of both services",
         only_traced_names=True,
+        settled=delivery.sent_and_settled(outcome),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from support.checks import delivery
+from support.checks import delivery, recorded
 from support.checks import enrichment as checks
 from support.flows import enrichment
 from support.outcome import Outcome
@@ -41,11 +41,15 @@ def no_leaks(stored: Stored, outcome: Outcome) -> None:
 def one_event(
     stored: Stored, reader: BackendReader, outcome: Outcome, endpoints: Endpoints
 ) -> None:
-    """Watched over the whole absence window, not only at the first sighting."""
+    """The failing step is stored with the error's type and message as raised; then the
+    session is watched over the whole absence window for anything else."""
+    failed = [s for s in outcome.session.steps if s.error]
+    assert len(failed) == 1, f"the application saw {len(failed)} failing steps, not one"
+    recorded.error_as_raised(stored, failed[0])
     delivery.nothing_extra_over_window(
         reader,
         outcome.session,
-        window=endpoints.absence_window,
+        until=delivery.window_end(outcome, endpoints.absence_window),
         what="the failing function",
         settled=delivery.sent_and_settled(outcome),
     )

@@ -3,7 +3,6 @@ and what the backend holds for the run (its sessions and its results)."""
 
 from __future__ import annotations
 
-from honeyhive.experiments.models import ExperimentResultSummary
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import experiments as checks
@@ -11,6 +10,7 @@ from support.flows import experiments as flow
 from support.flows.experiments import Dataset, Experiment, ExperimentRemoval
 from support.outcome import Outcome
 from support.readback import experiment_reads
+from support.readback.api_client import RunResult
 from support.readback.readback import Readback
 from support.readback.reader import BackendReader
 from support.readback.stored import Stored
@@ -98,30 +98,30 @@ def scores_per_session(experiment: Experiment, run_sessions: dict[str, Stored]) 
 
 
 @then("the run's results list every datapoint of the dataset with its session")
-def every_datapoint_listed(experiment: Experiment, run_results: ExperimentResultSummary) -> None:
+def every_datapoint_listed(experiment: Experiment, run_results: RunResult) -> None:
     checks.every_datapoint_listed(experiment, run_results)
 
 
 @then("the run's results hold every score the evaluators returned, by datapoint")
-def scores_in_results(experiment: Experiment, run_results: ExperimentResultSummary) -> None:
+def scores_in_results(experiment: Experiment, run_results: RunResult) -> None:
     """Every configured evaluator's score for every datapoint, computed from the app's answer."""
     checks.scores_in_results(experiment, run_results)
 
 
 @then("the run's results give each evaluator's average over the scores it returned")
-def averages(experiment: Experiment, run_results: ExperimentResultSummary) -> None:
+def averages(experiment: Experiment, run_results: RunResult) -> None:
     checks.averages(experiment, run_results)
 
 
 @then("the datapoint the evaluator failed on has no score from that evaluator")
-def no_score_where_it_failed(experiment: Experiment, run_results: ExperimentResultSummary) -> None:
+def no_score_where_it_failed(experiment: Experiment, run_results: RunResult) -> None:
     checks.no_score_where_it_failed(experiment, run_results)
 
 
 @then("the run's results show that the evaluator failed on that datapoint")
 def failure_recorded(
     experiment: Experiment,
-    run_results: ExperimentResultSummary,
+    run_results: RunResult,
     run_sessions: dict[str, Stored],
 ) -> None:
     checks.failure_recorded(experiment, run_results, run_sessions)
@@ -130,10 +130,9 @@ def failure_recorded(
 @then("the run's raw metrics list every evaluator's score for each datapoint")
 def raw_metrics(
     experiment: Experiment,
-    experiment_reader: BackendReader,
-    run_results: ExperimentResultSummary,  # the run is complete before its metrics are read
+    run_results: RunResult,  # the run is complete before its metrics are read
 ) -> None:
-    checks.raw_metrics(experiment_reader, experiment)
+    checks.raw_metrics(experiment)
 
 
 @then("no tracer the evaluation started is still running")

@@ -27,7 +27,7 @@ def reply_recorded(stored: Stored, outcome: Outcome, step: str) -> None:
 @then(parsers.parse('the "{step}" step holds {total:d} model calls, of which {failed:d} failed'))
 def attempts(readback: Readback, outcome: Outcome, step: str, total: int, failed: int) -> None:
     for _, stored in readback.sessions(outcome):
-        checks.attempts(stored, step, total, failed)
+        checks.attempts(stored, outcome, step, total, failed)
 
 
 @then(parsers.parse('every model call under "{step}" holds the messages the application sent'))

@@ -59,5 +59,5 @@ def grounded(stored: Stored, outcome: Outcome) -> None:
 
 
 @then("the embedding of the question is recorded as a model call with its token count")
-def embedding_model_call(stored: Stored) -> None:
-    checks.embedding_is_model_call(stored)
+def embedding_model_call(stored: Stored, outcome: Outcome) -> None:
+    checks.embedding_is_model_call(stored, outcome)

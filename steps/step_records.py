@@ -31,10 +31,14 @@ def returned_documents(readback: Readback, outcome: Outcome, step: str, count: i
 
 @then(parsers.parse('the "{step}" step failed with an error that mentions "{words}"'))
 def step_failed_with(readback: Readback, outcome: Outcome, step: str, words: str) -> None:
-    """words: one or more, joined by ' and '; case does not matter."""
+    """words: one or more, joined by ' and '; case does not matter. Every session that traced
+    the step is checked, and at least one must have."""
+    checked = 0
     for session, stored in readback.sessions(outcome):
         if step in session.step_names or len(outcome.sessions) == 1:
             recorded.step_failed_with(stored, session, step, words)
+            checked += 1
+    assert checked, f"no session of '{outcome.action}' traced a step {step!r}"
 
 
 @then(parsers.parse('only the "{step}" step failed'))

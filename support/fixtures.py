@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from honeyhive.experiments.models import ExperimentResultSummary
 
 from support.flows.application import Application, Service
 from support.flows.configurations import StoredConfiguration
@@ -16,6 +15,7 @@ from support.flows.experiments import Experiment
 from support.flows.faults import Plan
 from support.outcome import Outcome
 from support.readback import experiment_reads
+from support.readback.api_client import RunResult
 from support.readback.polling import Poll, set_timeout_multiplier
 from support.readback.readback import Readback
 from support.readback.reader import BackendReader
@@ -143,8 +143,10 @@ def polls() -> Iterator[list[Poll[Any]]]:
 
 
 @pytest.fixture
-def readback(polls: list[Poll[Any]]) -> Readback:
-    return Readback(on_poll=polls.append)
+def readback(polls: list[Poll[Any]]) -> Iterator[Readback]:
+    reads = Readback(on_poll=polls.append)
+    yield reads
+    reads.close()
 
 
 @pytest.fixture
@@ -235,7 +237,5 @@ def run_sessions(experiment: Experiment, experiment_reader: BackendReader) -> di
 
 
 @pytest.fixture
-def run_results(
-    experiment: Experiment, experiment_reader: BackendReader
-) -> ExperimentResultSummary:
+def run_results(experiment: Experiment, experiment_reader: BackendReader) -> RunResult:
     return experiment_reads.results(experiment_reader, experiment)

@@ -10,6 +10,7 @@ produce fails with a sentence saying which kind of When it needs (`NeedsAnotherW
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -148,6 +149,8 @@ class Outcome:
     tracing: TracingFacts = TracingFacts()
     tracers: list[HoneyHiveTracer] = field(default_factory=list, repr=False)
     facets: list[object] = field(default_factory=list)
+    # when the When ended (its flush had returned): the absence windows count from here
+    finished_at: float = field(default_factory=time.monotonic, repr=False)
 
     def __repr__(self) -> str:  # shown as an Allure parameter: short and secret-free
         return f"Outcome({self.action!r}, {len(self.sessions)} session(s))"

@@ -14,6 +14,7 @@ def nothing_left(readback: Readback, outcome: Outcome, removal: Removal) -> None
     assert not removal.not_removable, "the backend could not remove these sessions: " + "; ".join(
         f"{sid}: {why}" for sid, why in removal.not_removable
     )
+    assert outcome.sessions, f"'{outcome.action}' removed no session: nothing to look for"
     for session in outcome.sessions:
         readback.reader(session.project).wait_until_gone(session.session_id)
 

@@ -34,10 +34,21 @@ def used(stored: Stored, session: SessionOutcome, step: str, config: StoredConfi
 
 
 def fetched_alone(outcome: Outcome) -> None:
-    """The configuration asked for by id, and no other."""
+    """The configuration asked for by id, and no other. The finding's sentence ("returned N
+    configuration(s)") is kept for a reply that holds the one asked for beside others; a reply
+    without it (nothing, or only others) fails with a sentence of its own."""
     fetched = outcome.facet(FetchedConfigurations)
     asked = fetched.asked
-    assert [i for i, _ in fetched.got] == [asked.config_id], (
+    ids = [i for i, _ in fetched.got]
+    assert ids, (
+        f"get_configuration({asked.config_id!r}) gave back nothing at all; the project holds "
+        f"{asked.stored_as!r} under that id"
+    )
+    assert asked.config_id in ids, (
+        f"get_configuration({asked.config_id!r}) gave back {[n for _, n in fetched.got]}, "
+        f"without {asked.stored_as!r}, the configuration of that id"
+    )
+    assert ids == [asked.config_id], (
         f"get_configuration({asked.config_id!r}) returned {len(fetched.got)} configuration(s) "
         f"{[n for _, n in fetched.got]}, not only {asked.stored_as!r}"
     )

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from support.flows.faults import BackendFacts
 from support.outcome import NeedsAnotherWhen, Outcome, SessionOutcome
-from support.readback.polling import WaitTimeout
 from support.readback.reader import BackendReader, Event
 from support.readback.stored import Stored
 
@@ -45,18 +43,21 @@ def exactly_once(stored: Stored, session: SessionOutcome, receipts: dict[str, in
 Settled = Callable[[], bool]
 
 
+def window_end(outcome: Outcome, window: float) -> float:
+    """When the absence window of the When's outcome ends: `window` seconds after its flush
+    returned (the Outcome is made then). The Thens before the absence check read while the
+    window runs, so a scenario pays the longer of the two, not their sum."""
+    return outcome.finished_at + window
+
+
 def sent_and_settled(outcome: Outcome, session: SessionOutcome | None = None) -> Settled | None:
-    """How an absence window may learn that nothing more can arrive, so that it ends early: only
-    when the SDK can be shown to have finished sending — the When's flush returned True, no
-    export was refused (a retrying exporter may still be waiting to resend) — and only on the
-    embedded backend, which then says whether it is still handling any request or hiding any
-    write. None (the window runs its whole length) on a real HoneyHive, which ingests through a
-    queue and says nothing of it. `session`: one of the When's sessions (default: its one)."""
+    """On the embedded backend, how a window learns that a request is still in flight at its
+    end, so that it waits for that request too (it never ends a window early). None on a real
+    HoneyHive, which says nothing of its queue. `session`: one of the When's sessions (default:
+    its one)."""
     project = (session or outcome.session).project
     control = project.control
-    if control is None or outcome.tracing.flushed is not True:
-        return None
-    if outcome.has(BackendFacts) and outcome.facet(BackendFacts).refused:
+    if control is None:
         return None
     return lambda: control.settled(project.name)
 
@@ -66,27 +67,29 @@ def arrived_over_window(
     session: SessionOutcome,
     receipts_of: object,
     *,
-    window: float,
+    until: float,
     facts: str,
     settled: Settled | None = None,
 ) -> None:
-    """Every traced step arrives exactly once, looked for over the absence window before calling
-    anything lost (ended early once `settled` holds); `facts` says what the SDK did (refusals,
-    exports, flush)."""
-    try:
-        events = reader.wait_for_session(
-            session.session_id, names=session.step_names, timeout=window, settled=settled
-        )
-    except WaitTimeout as exc:
-        events = exc.last if isinstance(exc.last, list) else []
+    """Every traced step arrives exactly once: read until the absence window's end (`until`)
+    even once every step is there, so that a late repeat is seen. `facts` says what the SDK did
+    (refusals, exports, flush). A window whose reads failed fails as such (ReadFailed), never
+    as steps "missing"."""
+    traced = session.step_names
+    assert traced, f"the application traced no step in session {session.name}: nothing to count"
+    events, _ = reader.watch_session(
+        session.session_id,
+        until,
+        what=f"the {len(traced)} traced steps of session {session.session_id}",
+        settled=settled,
+    )
     stored = Stored(session.session_id, events)
     receipts = receipts_of() if callable(receipts_of) else None
-    traced = session.step_names
-    missing, doubled = stored.missing_and_doubled(traced)
+    missing, twice = stored.missing_and_doubled(traced)
     repeats = resent(stored.steps, receipts)
-    assert not missing and not doubled and not repeats, (
+    assert not missing and not twice and not repeats, (
         f"{len(traced) - len(missing)} of {len(traced)} traced steps arrived"
-        f" (missing: {missing[:6]}{'...' if len(missing) > 6 else ''}; stored twice: {doubled};"
+        f" (missing: {missing[:6]}{'...' if len(missing) > 6 else ''}; stored twice: {twice};"
         f" received more than once: {repeats}); {facts}"
     )
 
@@ -95,17 +98,19 @@ def nothing_extra_over_window(
     reader: BackendReader,
     session: SessionOutcome,
     *,
-    window: float,
+    until: float,
     what: str,
     only_traced_names: bool = False,
     settled: Settled | None = None,
 ) -> list[Event]:
-    """Watch the session for the whole absence window (ended early once `settled` holds); fail
-    at the first event that the application did not trace (an extra, a phantom, a duplicate).
-    Model calls recorded by the instrumentation are not application steps and are not counted;
-    with `only_traced_names`, only repeats of the traced steps are (other events are some other
-    Then's business)."""
+    """Watch the session to the end of the absence window (`until`), whatever is already
+    there, and fail with every event that the application did not trace (an extra, a phantom,
+    a duplicate), all of them: a failure that shows up early does not hide a later one. Model
+    calls recorded by the instrumentation are not application steps and are not counted; with
+    `only_traced_names`, only repeats of the traced steps are (other events are some other
+    Then's business). A window whose last read failed is ReadFailed."""
     traced = Counter(session.step_names)
+    assert traced, f"the application traced no step in session {session.name}: {what}"
 
     def extras(events: list[Event]) -> list[Event]:
         held: Counter[str] = Counter()
@@ -121,22 +126,25 @@ def nothing_extra_over_window(
                 out.append(e)
         return out
 
-    try:
-        events = reader.watch_session(
-            session.session_id,
-            lambda events: bool(extras(events)),
-            timeout=window,
-            what=what,
-            settled=settled,
-        )
-    except WaitTimeout as exc:
-        return exc.last if isinstance(exc.last, list) else []
+    events, _ = reader.watch_session(
+        session.session_id,
+        until,
+        what=what,
+        settled=settled,
+    )
     found = extras(events)
+    if not found:
+        return events
     raise AssertionError(
         f"{what}: the backend holds {len(found)} more event(s) than the application traced: "
-        + ", ".join(f"{e.get('event_name')} [{e.get('event_type')}]" for e in found)
-        + f"; traced {session.step_names}"
+        + ", ".join(f"{e.get('event_name')} [{e.get('event_type')}]" for e in found[:8])
+        + (", ..." if len(found) > 8 else "")
+        + f"; traced {_few(session.step_names)}"
     )
+
+
+def _few(names: list[str], limit: int = 8) -> str:
+    return str(names) if len(names) <= limit else f"{names[:limit]}... ({len(names)} steps)"
 
 
 def never_raised(outcome: Outcome) -> None:
@@ -171,6 +179,7 @@ def name_kept(reader: BackendReader, session: SessionOutcome) -> None:
 
 def timestamps_within(stored: Stored, seconds: float) -> None:
     starts = [e["start_time"] for e in stored.steps]
+    assert starts, f"session {stored.session_id} holds no step to time"
     spread = (max(starts) - min(starts)) / 1000
     assert spread < seconds, f"stored steps span {spread:.1f}s"
 

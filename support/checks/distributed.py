@@ -8,7 +8,6 @@ from collections import Counter
 from support.app import storefront, worker_service
 from support.flows.distributed import FRONT_STEPS, WORKER_STEPS, CrossService
 from support.outcome import SessionOutcome
-from support.readback.polling import wait_for
 from support.readback.reader import BackendReader, Event, is_
 from support.readback.stored import Stored, value
 
@@ -17,12 +16,12 @@ def marked_steps(reader: BackendReader, session: SessionOutcome) -> list[Event]:
     """Every step either service marked with the scenario's id, in whatever session it was
     stored, polled until each marked step is there."""
     marked = [*FRONT_STEPS, *WORKER_STEPS]
-    return wait_for(
-        lambda: reader.export([is_("metadata.scenario.unique_id", session.name)]),
+    found: list[Event] = reader.poll(
+        lambda: reader.api.export([is_("metadata.scenario.unique_id", session.name)]),
         lambda events: set(marked) <= {e.get("event_name") for e in events},
         what=f"the steps of both services marked {session.name}",
-        on_done=reader.on_poll,
     )
+    return found
 
 
 def one_session(reader: BackendReader, session: SessionOutcome, cross: CrossService) -> None:

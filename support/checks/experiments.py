@@ -4,17 +4,15 @@ the answer the application gave (`Experiment.expected_scores`)."""
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 from typing import Any
 
-from honeyhive._generated.api_config import HTTPException
+from honeyhive import HoneyHive
 from honeyhive.experiments import get_run_metrics
-from honeyhive.experiments.models import DatapointResult, ExperimentResultSummary, MetricDetail
 
 from support.checks import model_calls
 from support.flows.experiments import APP_STEP, FAILING, Experiment, ExperimentRemoval
+from support.readback.api_client import DatapointScores, MetricSummary, RunResult
 from support.readback.reader import BackendReader
 from support.readback.stored import Stored, value
 from support.report.evidence import attach_json
@@ -78,7 +76,7 @@ def scores_per_session(experiment: Experiment, stored: dict[str, Stored]) -> Non
         )
 
 
-def every_datapoint_listed(experiment: Experiment, summary: ExperimentResultSummary) -> None:
+def every_datapoint_listed(experiment: Experiment, summary: RunResult) -> None:
     listed = {str(d.datapoint_id): d.session_id for d in summary.datapoints}
     assert sorted(listed) == sorted(experiment.dataset.datapoints.values()), (
         f"results list datapoints {sorted(listed)}"
@@ -86,7 +84,7 @@ def every_datapoint_listed(experiment: Experiment, summary: ExperimentResultSumm
     assert all(listed.values()), f"datapoints without a session: {listed}"
 
 
-def scores_in_results(experiment: Experiment, summary: ExperimentResultSummary) -> None:
+def scores_in_results(experiment: Experiment, summary: RunResult) -> None:
     for question, want in experiment.expected_scores().items():
         listed = _scores_of(_result_of(experiment, summary, question))
         assert {k: listed.get(k) for k in want} == want, (
@@ -94,7 +92,7 @@ def scores_in_results(experiment: Experiment, summary: ExperimentResultSummary) 
         )
 
 
-def averages(experiment: Experiment, summary: ExperimentResultSummary) -> None:
+def averages(experiment: Experiment, summary: RunResult) -> None:
     expected = experiment.expected_scores()
     for name in experiment.evaluation.evaluators:
         scores = [float(s[name]) for s in expected.values() if name in s]
@@ -108,7 +106,7 @@ def averages(experiment: Experiment, summary: ExperimentResultSummary) -> None:
         ), f"{name}: results give {detail.aggregate}, the average of {scores} is {mean}"
 
 
-def no_score_where_it_failed(experiment: Experiment, summary: ExperimentResultSummary) -> None:
+def no_score_where_it_failed(experiment: Experiment, summary: RunResult) -> None:
     question = experiment.evaluation.failing_question
     assert question is not None, "no evaluator was set to fail in this experiment"
     where = _scores_of(_result_of(experiment, summary, question))
@@ -119,14 +117,26 @@ def no_score_where_it_failed(experiment: Experiment, summary: ExperimentResultSu
             assert FAILING in scores, f"{FAILING} has no score for {other!r}: {scores}"
 
 
-def failure_recorded(
-    experiment: Experiment, summary: ExperimentResultSummary, stored: dict[str, Stored]
-) -> None:
+def failure_recorded(experiment: Experiment, summary: RunResult, stored: dict[str, Stored]) -> None:
     """The documented behaviour: a failed evaluator is kept as "ran but returned nothing", not
-    dropped; so the datapoint's results name it, or its session records the error."""
+    dropped; so the datapoint's results name it, or its session records the error. Only once
+    the evaluator did raise there, and the datapoint's results hold every other evaluator's
+    score, is "nothing records it" the finding: a run that recorded nothing, or an evaluator
+    that never ran, fails here with its own sentence."""
     question = experiment.evaluation.failing_question
     assert question is not None, "no evaluator was set to fail in this experiment"
-    named = {m.name for m in _result_of(experiment, summary, question).metrics}
+    raised = experiment.evaluation.raised
+    assert (FAILING, question) in raised, (
+        f"{FAILING} never raised on {question!r} (it raised on {raised}): the evaluation did not "
+        "run the evaluator that was to fail"
+    )
+    scores = _scores_of(_result_of(experiment, summary, question))
+    others = sorted(set(experiment.evaluation.evaluators) - {FAILING})
+    assert others and all(scores.get(n) is not None for n in others), (
+        f"the results of {question!r} hold the scores {scores}, not those of every evaluator "
+        f"that ran ({others}): the run recorded too little to tell what happened to {FAILING}"
+    )
+    named = set(scores)
     errors = [str(e.get("error")) for e in stored[question].events if e.get("error")]
     assert FAILING in named or any(FAILING in e or "relevance judge" in e for e in errors), (
         f"nothing records that {FAILING} failed on {question!r}: its results name "
@@ -134,10 +144,13 @@ def failure_recorded(
     )
 
 
-def raw_metrics(reader: BackendReader, experiment: Experiment) -> None:
+def raw_metrics(experiment: Experiment) -> None:
     """`get_run_metrics` documents raw metrics without aggregation: `metrics["events"]`, one
-    entry per event with its metrics."""
-    raw = get_run_metrics(reader.client, experiment.run_id)
+    entry per event with its metrics. The scenario is about that SDK function, so it is called
+    through the SDK's own client."""
+    project = experiment.project
+    client = HoneyHive(api_key=project.api_key, server_url=project.url)
+    raw = get_run_metrics(client, experiment.run_id)
     attach_json("get_run_metrics (as returned)", raw)
     assert "events" in raw, f"get_run_metrics returned no 'events'; its keys: {sorted(raw)}"
     scored = [e.get("metrics") or {} for e in raw["events"]]
@@ -158,13 +171,13 @@ def tracers_stopped(experiment: Experiment) -> None:
 
 def nothing_left(reader: BackendReader, experiment: Experiment, removal: ExperimentRemoval) -> None:
     """Run, dataset, datapoints and sessions are gone (sessions polled until removed)."""
-    client, left = reader.client, []
-    if _exists(lambda: client.experiments.get_run(experiment.run_id)):
+    api, left = reader.api, []
+    if api.run(experiment.run_id, absent_ok=True) is not None:
         left.append(f"run {experiment.run_id}")
-    if client.datasets.list(dataset_id=experiment.dataset.dataset_id).datasets:
+    if api.datasets(experiment.dataset.dataset_id):
         left.append(f"dataset {experiment.dataset.dataset_id}")
     for dp in experiment.dataset.datapoints.values():
-        if _exists(functools.partial(client.datapoints.get, dp)):
+        if api.datapoint(dp) is not None:
             left.append(f"datapoint {dp}")
     assert not removal.not_removable, "the backend could not remove these sessions: " + "; ".join(
         f"{sid} ({why})" for sid, why in removal.not_removable
@@ -174,30 +187,18 @@ def nothing_left(reader: BackendReader, experiment: Experiment, removal: Experim
     assert not left, f"still in the project after removal: {left}"
 
 
-def _exists(read: Callable[[], object]) -> bool:
-    try:
-        read()
-    except HTTPException as exc:
-        if exc.status_code == 404:
-            return False
-        raise
-    return True
-
-
-def _result_of(
-    experiment: Experiment, summary: ExperimentResultSummary, question: str
-) -> DatapointResult:
+def _result_of(experiment: Experiment, summary: RunResult, question: str) -> DatapointScores:
     wanted = experiment.dataset.datapoints[question]
     found = [d for d in summary.datapoints if d.datapoint_id == wanted]
     assert len(found) == 1, f"results list {len(found)} entries for {question!r}"
     return found[0]
 
 
-def _scores_of(result: DatapointResult) -> dict[str, Any]:
-    return {m.name: m.value for m in result.metrics}
+def _scores_of(result: DatapointScores) -> dict[str, Any]:
+    return dict(result.scores)
 
 
-def _metric(summary: ExperimentResultSummary, name: str) -> MetricDetail:
-    found = [m for m in summary.metrics.details if m.metric_name == name]
+def _metric(summary: RunResult, name: str) -> MetricSummary:
+    found = [m for m in summary.metrics if m.metric_name == name]
     assert len(found) == 1, f"results summarise {name!r} {len(found)} times: {found}"
     return found[0]

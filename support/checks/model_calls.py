@@ -93,9 +93,9 @@ def sent_as_requested(stored: Stored, outcome: Outcome, step: str) -> None:
         assert got == want, f"the model call under {step} holds the messages {got}; sent {want}"
 
 
-def attempts(stored: Stored, step: str, total: int, failed: int) -> None:
+def attempts(stored: Stored, outcome: Outcome, step: str, total: int, failed: int) -> None:
     """The step holds `total` model calls, `failed` of them failed, the one that succeeded with
-    its token counts."""
+    the token counts the model answered it with (on the wire)."""
     calls = calls_under(stored, step)
     errors = [c for c in calls if c.get("error")]
     ok = [c for c in calls if not c.get("error")]
@@ -105,8 +105,13 @@ def attempts(stored: Stored, step: str, total: int, failed: int) -> None:
         + f"; the scenario expects {_calls(total)}, {failed} of them failed"
     )
     if total > failed:
-        assert len(ok) == total - failed and value(ok[-1], "metadata.completion_tokens") > 0, (
-            "no successful call with token counts"
+        answered = [x for x in exchanges_under(outcome, step) if not x.failed]
+        assert answered, f"the application got no answer to a model call under {step!r}"
+        want = (answered[-1].prompt_tokens, answered[-1].completion_tokens)
+        got = (value(ok[-1], "metadata.prompt_tokens"), value(ok[-1], "metadata.completion_tokens"))
+        assert got == want, (
+            f"the successful call under {step!r} is stored with (prompt, completion) tokens {got};"
+            f" the model answered with {want}"
         )
 
 

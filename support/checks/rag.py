@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from support.flows.rag import Retrieval
+from support.outcome import Outcome
 from support.readback.fields import field as value
 from support.readback.reader import Event
 from support.readback.stored import Stored
@@ -67,11 +68,17 @@ def generation_grounded(stored: Stored, rag: Retrieval) -> None:
     assert not dropped, f"the model was given documents the reranking dropped {dropped}"
 
 
-def embedding_is_model_call(stored: Stored) -> None:
+def embedding_is_model_call(stored: Stored, outcome: Outcome) -> None:
+    """The embedding call is a model event, with the token count the model answered it with."""
     call = _embedding_call(stored)
     tokens = value(call, "metadata.prompt_tokens")
     assert call.get("event_type") == "model", (
         f"the embedding call {call.get('event_name')} is stored as a {call.get('event_type')!r} "
         f"event, not a model event (token count {tokens!r})"
     )
-    assert isinstance(tokens, int) and tokens > 0, f"the embedding call's token count is {tokens!r}"
+    sent = [x for x in outcome.model_exchanges if x.endpoint == "embeddings" and not x.failed]
+    assert len(sent) == 1, f"the application made {len(sent)} embedding calls, not one"
+    assert tokens == sent[0].prompt_tokens, (
+        f"the embedding call's token count is stored as {tokens!r}; the model counted "
+        f"{sent[0].prompt_tokens}"
+    )

@@ -35,12 +35,23 @@ def _short(v: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
+def traced(session: SessionOutcome) -> list[StepOutcome]:
+    """The steps the application traced in the session: never none (a Then over no step would
+    hold of anything)."""
+    assert session.steps, (
+        f"the application traced no step in session {session.name}: nothing to compare the "
+        "backend with"
+    )
+    return session.steps
+
+
 def step_failed_with(stored: Stored, session: SessionOutcome, step: str, words: str) -> None:
-    """The step is stored with an error naming every one of `words` (split on ' and ')."""
-    events = stored.named(step)
-    assert events, f"session {session.name} holds no step {step!r}; it holds {stored.names()}"
-    for event in events:
-        error = str(event.get("error") or "")
+    """Each traced run of the step is stored once, with an error naming every one of `words`
+    (split on ' and ')."""
+    runs = [s for s in session.steps if s.name == step]
+    assert runs, f"the application traced no step {step!r} in session {session.name}"
+    for run in runs:
+        error = str(stored.of(run).get("error") or "")
         missing = [w for w in words.split(" and ") if w.lower() not in error.lower()]
         assert error and not missing, (
             f"the {step!r} step is stored with the error {error or 'none'!r}; missing {missing}"
@@ -48,9 +59,15 @@ def step_failed_with(stored: Stored, session: SessionOutcome, step: str, words: 
 
 
 def only_these_failed(stored: Stored, session: SessionOutcome, failing: list[str]) -> None:
-    """The steps named failed, and no other application step did (the units a framework opened
-    by itself fail with the step they ran)."""
-    own = set(session.step_names) - session.framework_units
+    """The steps named failed, and no other application step did: each traced step is stored
+    once (so an empty session, or a step missing, never passes for "no other failed"); the
+    units a framework opened by itself fail with the step they ran and are not counted."""
+    own = {s.name for s in traced(session)} - session.framework_units
+    for step in session.steps:
+        if not step.framework_unit:
+            stored.of(step)
+    unknown = sorted(set(failing) - own)
+    assert not unknown, f"the application traced no step {unknown}; it traced {sorted(own)}"
     failed = sorted({str(e.get("event_name")) for e in stored.steps if e.get("error")} & own)
     assert failed == sorted(set(failing)), (
         f"steps stored as failed: {failed}; expected exactly {sorted(set(failing))}"
@@ -58,15 +75,26 @@ def only_these_failed(stored: Stored, session: SessionOutcome, failing: list[str
 
 
 def errors_as_raised(stored: Stored, session: SessionOutcome) -> None:
-    """Every step the application saw fail is stored with (at least) the message it raised."""
+    """Every step the application saw fail is stored with the error it raised: its type and
+    its message."""
     failed = [s for s in session.steps if s.error]
     if not failed:
         raise NeedsAnotherWhen(f"no step of session {session.name} failed in the application")
     for step in failed:
-        assert step.error is not None
-        got = str(stored.of(step).get("error") or "")
-        message = step.error.split(": ", 1)[-1]
-        assert message in got, f"{step.name} is stored with error {got!r}; it raised {step.error!r}"
+        error_as_raised(stored, step)
+
+
+def error_as_raised(stored: Stored, step: StepOutcome) -> None:
+    """The step is stored once, with the error's type and message as the application raised it
+    (`Type: message`)."""
+    assert step.error is not None, f"the application saw no error on {step.name!r}"
+    got = str(stored.of(step).get("error") or "")
+    kind, _, message = step.error.partition(": ")
+    missing = [part for part in (kind, message) if part and part not in got]
+    assert got and not missing, (
+        f"{step.name} is stored with error {got or 'none'!r}; it raised {step.error!r} "
+        f"(not stored: {missing})"
+    )
 
 
 def stored_whole(stored: Stored, step: StepOutcome, path: str) -> None:
@@ -85,7 +113,7 @@ def carries_request_id(stored: Stored, session: SessionOutcome) -> None:
     """Each step's metadata holds the id of the request it served: the one the application
     recorded on it, or (for applications that tag every step with one id) the scenario's."""
     missing = []
-    for step in session.steps:
+    for step in traced(session):
         wanted = step.recorded.get("metadata.request.id", session.name)
         if not holds_value(stored.of(step).get("metadata"), wanted):
             missing.append(f"{step.name} (request {wanted})")

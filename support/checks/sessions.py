@@ -4,19 +4,17 @@ the scenario's mark), so a step in the wrong session shows where it went."""
 from __future__ import annotations
 
 from support.outcome import SessionOutcome
-from support.readback.polling import wait_for
-from support.readback.reader import BackendReader, is_
+from support.readback.reader import BackendReader, Event, is_
 from support.readback.stored import Stored
 
 
 def session_of_step(reader: BackendReader, step: str, mark: str) -> str:
     """The session a step marked with `mark` was stored in, polling until it shows up."""
     filters = [is_("event_name", step), is_("metadata.scenario.unique_id", mark)]
-    found = wait_for(
-        lambda: reader.export(filters),
+    found: list[Event] = reader.poll(
+        lambda: reader.api.export(filters),
         lambda events: len(events) >= 1,
         what=f"{step} of {mark} in any session",
-        on_done=reader.on_poll,
     )
     assert len(found) == 1, f"{step} stored {len(found)} times"
     return str(found[0].get("session_id"))

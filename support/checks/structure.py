@@ -59,9 +59,15 @@ def _show(rows: list[Row], with_parents: bool) -> list[tuple[str, ...]]:
 
 
 def step_holds(stored: Stored, session: SessionOutcome, parent: str, expected: list[Row]) -> None:
-    """The steps directly under `parent` (each request's), in order, with their kinds."""
+    """The steps directly under `parent` (each request's), in order, with their kinds; the
+    parent stored once for each time the application ran it."""
     parents = stored.named(parent)
-    assert parents, f"session {session.name} holds no step {parent!r}; it holds {stored.names()}"
+    runs = [s for s in session.steps if s.name == parent]
+    assert runs, f"the application traced no step {parent!r} in session {session.name}"
+    assert len(parents) == len(runs), (
+        f"session {session.name} holds the step {parent!r} {len(parents)} time(s); the "
+        f"application ran it {len(runs)} time(s); it holds {stored.names()}"
+    )
     for event in parents:
         kids = [
             (str(e.get("event_name")), str(e.get("event_type"))) for e in stored.children(event)
@@ -89,6 +95,7 @@ def under_session(stored: Stored, session: SessionOutcome) -> None:
 
 def nested_as_traced(stored: Stored, session: SessionOutcome) -> None:
     """Every step hangs under the step the application ran it in."""
+    assert session.steps, f"the application traced no step in session {session.name}"
     wrong = []
     for step in session.steps:
         event = stored.of(step)
@@ -104,6 +111,7 @@ def nested_as_traced(stored: Stored, session: SessionOutcome) -> None:
 
 def one_tree(stored: Stored) -> None:
     """Every step hangs under the session or under another stored step of it."""
+    assert stored.steps, f"session {stored.session_id} holds no step to form a tree"
     ids = {e.get("event_id") for e in stored.events}
     orphans = {
         e.get("event_name"): e.get("parent_id")

@@ -25,6 +25,7 @@ from honeyhive.models import AddDatapointsToDatasetRequest, CreateDatasetRequest
 from support.app import questions
 from support.ids import unique
 from support.outcome import BadScenario, Facet, Outcome
+from support.readback.api_client import HoneyHiveApi
 from support.report.evidence import attach_json
 from support.sdk.tracing import acting_as
 from support.target.model import ModelTarget, openai_client
@@ -137,11 +138,18 @@ class Evaluation:
     evaluators: tuple[str, ...]
     failing_question: str | None
     answers: dict[str, str] = field(default_factory=dict)  # question -> the app's answer
+    raised: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (evaluator, question) it raised on
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def answered(self, question: str, answer: str) -> None:
         with self._lock:
             self.answers[question] = answer
+
+    def failed(self, evaluator: str, question: str) -> None:
+        with self._lock:
+            self.raised.append((evaluator, question))
 
 
 def _evaluator(name: str, evaluation: Evaluation) -> Callable[..., Any]:
@@ -150,6 +158,7 @@ def _evaluator(name: str, evaluation: Evaluation) -> Callable[..., Any]:
 
     def evaluator(outputs: dict[str, Any], inputs: dict[str, Any], ground_truth: Any = None) -> Any:
         if name == FAILING and inputs["question"] == evaluation.failing_question:
+            evaluation.failed(name, inputs["question"])
             raise EvaluatorFailed("the relevance judge could not score this answer")
         return score(outputs["answer"], (ground_truth or {}).get("expected", ""))
 
@@ -229,7 +238,7 @@ def run_evaluation(
     teardown.add(
         f"delete run {summary.run_id}", _unless_gone(hh.experiments.delete_run, summary.run_id)
     )
-    for sid in hh.experiments.get_run(summary.run_id).evaluation.event_ids:
+    for sid in run_sessions(project, summary.run_id):
         teardown.add(f"delete session {sid}", functools.partial(delete_session, project, sid))
     attach_json("what the application answered", evaluation.answers)
     experiment = Experiment(project, dataset, summary.run_id, name, evaluation, started)
@@ -239,6 +248,17 @@ def run_evaluation(
         model_exchanges=model.traffic.since(mark),
         facets=[experiment],
     )
+
+
+def run_sessions(project: Project, run_id: str) -> list[str]:
+    """The sessions the backend links to the run, read with the suite's own client (what is
+    removed, and later checked gone, is what the backend holds, not what the SDK reads)."""
+    api = HoneyHiveApi(project.url, project.api_key)
+    try:
+        run = api.run(run_id) or {}
+    finally:
+        api.close()
+    return [str(sid) for sid in run.get("event_ids") or []]
 
 
 # ---- removal ----------------------------------------------------------------------------------
@@ -255,7 +275,7 @@ def remove(outcome: Outcome) -> Outcome:
     """Delete the run, its sessions, the dataset and its datapoints, as a user cleaning up."""
     experiment = outcome.facet(Experiment)
     client, project = client_of(experiment.project), experiment.project
-    session_ids = list(client.experiments.get_run(experiment.run_id).evaluation.event_ids)
+    session_ids = run_sessions(project, experiment.run_id)
     client.experiments.delete_run(experiment.run_id)
     refused = []
     for sid in session_ids:

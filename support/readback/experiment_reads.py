@@ -1,28 +1,28 @@
-"""What the backend holds for an experiment: its results (through the SDK's `get_run_result`)
-and its sessions, each read once every expected score is in — or the deadline passes, so the
+"""What the backend holds for an experiment: its results (`GET /v1/runs/{id}/result`, through
+the suite's own client, not the SDK's `get_run_result`) and its sessions, each read once every
+expected score is in — or the deadline passes, so the
 checks then report what was missing."""
 
 from __future__ import annotations
 
-from honeyhive._generated.api_config import HTTPException
-from honeyhive.experiments import get_run_result
-from honeyhive.experiments.models import ExperimentResultSummary
+from dataclasses import asdict
 
 from support.flows.experiments import APP_STEP, Experiment
-from support.readback.polling import WaitTimeout, wait_for
+from support.readback.api_client import RunResult
+from support.readback.polling import WaitTimeout
 from support.readback.reader import BackendReader, Event
 from support.readback.stored import Stored
 from support.report.evidence import attach_json, attach_text, span_tree
 
 
-def results(reader: BackendReader, experiment: Experiment) -> ExperimentResultSummary:
-    """The run's result as the SDK reads it, once every datapoint and every expected score is
+def results(reader: BackendReader, experiment: Experiment) -> RunResult:
+    """The run's result as stored, once every datapoint and every expected score is
     in (on a timeout: the last result read, for the checks to say what is missing)."""
     expected = experiment.expected_scores()
 
-    def complete(summary: ExperimentResultSummary) -> bool:
+    def complete(summary: RunResult) -> bool:
         listed = {d.datapoint_id for d in summary.datapoints}
-        metrics = {m.metric_name: len(m.values) for m in summary.metrics.details}
+        metrics = {m.metric_name: len(m.values) for m in summary.metrics}
         wanted: dict[str, int] = {}
         for scores in expected.values():
             for name in scores:
@@ -34,19 +34,20 @@ def results(reader: BackendReader, experiment: Experiment) -> ExperimentResultSu
         )
 
     try:
-        found: ExperimentResultSummary = wait_for(
-            lambda: get_run_result(reader.client, experiment.run_id),
+        found: RunResult = reader.poll(
+            lambda: reader.api.run_result(experiment.run_id),
             complete,
             what=f"the results of run {experiment.run_id}",
             timeout=30.0,
-            retry_on=(HTTPException,),
-            on_done=reader.on_poll,
         )
     except WaitTimeout as exc:
-        if not isinstance(exc.last, ExperimentResultSummary):
+        if not isinstance(exc.last, RunResult):
             raise
         found = exc.last
-    attach_json("the run's results (as read back)", found.model_dump(mode="json"))
+    attach_json(
+        "the run's results (as read back)",
+        {k: v for k, v in asdict(found).items() if k != "raw"} | {"as stored": found.raw},
+    )
     return found
 
 
@@ -55,7 +56,12 @@ def sessions(reader: BackendReader, experiment: Experiment) -> dict[str, Stored]
     holds the app's step with its expected scores and the answer the SDK records on the session
     — one deadline for them all (on a timeout: the last state, for the checks to say what is
     missing)."""
-    run = reader.client.experiments.get_run(experiment.run_id).evaluation
+    run = reader.poll(
+        lambda: reader.api.run(experiment.run_id),
+        lambda found: found is not None,
+        what=f"run {experiment.run_id}",
+    )
+    event_ids = [str(sid) for sid in run.get("event_ids") or []]
     expected = experiment.expected_scores()
 
     def question_of(events: list[Event]) -> str | None:
@@ -71,15 +77,14 @@ def sessions(reader: BackendReader, experiment: Experiment) -> dict[str, Stored]
         )
 
     def read_all() -> dict[str, list[Event]]:
-        return {sid: reader.session_events(sid) for sid in run.event_ids}
+        return {sid: reader.session_events(sid) for sid in event_ids}
 
     try:
-        held = wait_for(
+        held = reader.poll(
             read_all,
             lambda found: all(ready(events) for events in found.values()),
-            what=f"the {len(run.event_ids)} sessions of run {experiment.run_id} with their scores",
+            what=f"the {len(event_ids)} sessions of run {experiment.run_id} with their scores",
             timeout=30.0,
-            on_done=reader.on_poll,
         )
     except WaitTimeout as exc:
         if not isinstance(exc.last, dict):

@@ -1,14 +1,14 @@
-"""What the backend holds for a scenario: one long-lived reader per project (the SDK's client,
-built once) and each session of an outcome fetched once, polling until complete."""
+"""What the backend holds for a scenario: one long-lived reader per project (the suite's own API
+client, `api_client.py`, built once) and each session of an outcome fetched once, polling until
+complete."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from honeyhive import HoneyHive
-
-from support.outcome import Outcome, SessionOutcome
+from support.outcome import NeedsAnotherWhen, Outcome, SessionOutcome
+from support.readback.api_client import HoneyHiveApi
 from support.readback.polling import Poll
 from support.readback.reader import BackendReader
 from support.readback.stored import Stored, fetch
@@ -27,8 +27,8 @@ class Readback:
     def reader(self, project: Project) -> BackendReader:
         key = (project.url, project.name)
         if key not in self._readers:
-            client = HoneyHive(api_key=project.api_key, server_url=project.url)
-            self._readers[key] = BackendReader(client, on_poll=self._on_poll)
+            api = HoneyHiveApi(project.url, project.api_key)
+            self._readers[key] = BackendReader(api, on_poll=self._on_poll)
         return self._readers[key]
 
     def session(self, session: SessionOutcome) -> Stored:
@@ -37,4 +37,15 @@ class Readback:
         return self._sessions[session.session_id]
 
     def sessions(self, outcome: Outcome) -> list[tuple[SessionOutcome, Stored]]:
+        """Every session of the When, as stored; a When that traced none fails the Then that
+        asks (a check over no session would hold of anything)."""
+        if not outcome.sessions:
+            raise NeedsAnotherWhen(
+                f"this Then reads the sessions the When traced, but '{outcome.action}' traced "
+                "none; it needs a When that runs an application in a session"
+            )
         return [(s, self.session(s)) for s in outcome.sessions]
+
+    def close(self) -> None:
+        for reader in self._readers.values():
+            reader.api.close()

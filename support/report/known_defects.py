@@ -28,7 +28,7 @@ import allure
 import pytest
 
 from support.outcome import BadScenario, NeedsAnotherWhen
-from support.readback.polling import WaitTimeout
+from support.readback.polling import ReadFailed, WaitTimeout
 from support.report.findings import Finding, FindingsError, registry, sdk_version
 
 KNOWN_DEFECT = "known_defect"
@@ -103,6 +103,8 @@ def _reproduces(finding: Finding, failed: FailedStep | None) -> tuple[bool, str]
         return False, "it failed outside its steps (a fixture, the set-up)"
     where = f"{failed.keyword.capitalize()} {failed.text}"
     message = _sentence(failed.error)
+    if isinstance(failed.error, ReadFailed):
+        return False, f"a read failed in '{where}': {message}"
     if isinstance(failed.error, WaitTimeout):
         return False, f"a wait timed out in '{where}': {message}"
     if isinstance(failed.error, NeedsAnotherWhen) or not isinstance(failed.error, AssertionError):

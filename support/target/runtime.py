@@ -28,6 +28,7 @@ from emulator.honeyhive.control_client import HoneyHiveControl
 from emulator.honeyhive.launcher import honeyhive_emulator
 from emulator.llm.launcher import llm_server
 from emulator.process import Service
+from support.readback.polling import ABSENCE_FLOOR, absence_window
 from support.report.redaction import register_secrets
 from support.target.config import PROJECT_ROOT, Config
 
@@ -59,10 +60,12 @@ class Endpoints:
 
     @property
     def absence_window(self) -> float:
-        """How long to keep looking before calling traced data lost. The embedded backend stores
-        an export before answering it (flush to readable: p99 5.5 ms, `make bench`), so 1.5 s
-        is a wide margin; HoneyHive ingests through a queue, so it gets 6 s."""
-        return 1.5 if self.local_backend else 6.0
+        """How long after the When's flush to keep looking before calling traced data lost or
+        a repeat absent: the SDK's export schedule bounds it from below (polling.ABSENCE_FLOOR,
+        1.5 s: a resend one backoff step after the flush); the embedded backend stores an export
+        before answering it, so the floor is enough there; HoneyHive ingests through a queue,
+        so it gets 6 s. Scaled by the timeout multiplier, never below the floor."""
+        return absence_window(ABSENCE_FLOOR if self.local_backend else 6.0)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from support.readback import polling
-from support.readback.polling import Poll, WaitTimeout, wait_for
+from support.readback.polling import Poll, ReadFailed, WaitTimeout, wait_for, watch_until
 
 
 class FakeClock:
@@ -67,7 +67,7 @@ def test_retryable_errors_count_as_not_ready_and_are_reported() -> None:
     def fetch() -> int:
         raise ConnectionError("backend restarting")
 
-    with pytest.raises(WaitTimeout, match="last error: ConnectionError: backend restarting"):
+    with pytest.raises(ReadFailed, match="failed with ConnectionError: backend restarting"):
         wait_for(
             fetch,
             lambda v: True,
@@ -122,53 +122,104 @@ def test_reports_attempts_and_time_to_the_observer() -> None:
     assert isinstance(poll, Poll) and poll.attempts == 3 and poll.seconds == pytest.approx(2.0)
 
 
-def watch_for_an_extra(
+def test_a_wait_whose_last_read_failed_is_a_failed_read_not_a_timeout() -> None:
+    clock, reads = FakeClock(), [0]
+
+    def fetch() -> list[int]:
+        reads[0] += 1
+        if reads[0] > 1:  # the first read answers, every later one fails
+            raise ConnectionError("503 from the backend")
+        return [1]
+
+    with pytest.raises(ReadFailed) as err:
+        wait_for(
+            fetch,
+            lambda v: len(v) > 1,
+            what="two",
+            timeout=1,
+            interval=0.25,
+            retry_on=(ConnectionError,),
+            clock=clock,
+            sleep=clock.sleep,
+        )
+    assert str(err.value).startswith("could not read what the backend stored: two")
+    assert "ConnectionError: 503 from the backend" in str(err.value)
+    assert not isinstance(err.value, WaitTimeout)  # no `except WaitTimeout` turns it into []
+
+
+def watch(
     clock: FakeClock,
+    fetch: Callable[[], list[str]],
     *,
-    settled: Callable[[], bool] | None,
-    fetch: Callable[[], list[str]] = list,
-    timeout: float = 10,
-) -> list[str]:
-    """An absence window: read every 0.2 s until something arrives (never, by default)."""
-    return wait_for(
+    until: float,
+    settled: Callable[[], bool] | None = None,
+    stop_early: Callable[[list[str]], bool] = lambda _: False,
+) -> tuple[list[str], bool]:
+    return watch_until(
         fetch,
-        bool,
+        stop_early,
+        until=until,
         what="an extra",
-        timeout=timeout,
-        interval=0.2,
+        interval=0.1,
+        retry_on=(ConnectionError,),
         clock=clock,
         sleep=clock.sleep,
         settled=settled,
     )
 
 
-def test_an_absence_wait_ends_once_the_source_has_stayed_settled_for_the_grace() -> None:
+def test_an_absence_window_reads_to_its_end_and_once_after_it() -> None:
+    clock, reads = FakeClock(), list[float]()
+
+    def fetch() -> list[str]:
+        reads.append(clock.now)
+        return ["expected"]  # everything expected is there from the first read
+
+    got, early = watch(clock, fetch, until=1.5)
+    assert (got, early) == (["expected"], False)
+    assert reads[-1] >= 1.5  # the last read started after the window's end
+    assert reads[0] == 0.0 and len(reads) >= 15
+
+
+def test_a_late_arrival_inside_the_window_is_seen() -> None:
     clock = FakeClock()
-    with pytest.raises(WaitTimeout):
-        # something still on its way for the first 0.4 s
-        watch_for_an_extra(clock, settled=lambda: clock.now >= 0.4)
-    # settled first at 0.4; the wait reads until 0.25 s later, then ends, long before 10 s
-    assert clock.now == pytest.approx(0.4 + polling.SETTLE_GRACE, abs=0.2)
-    assert clock.now < 1.0
+    got, _ = watch(
+        clock, lambda: ["expected", "late"] if clock.now >= 0.8 else ["expected"], until=1.5
+    )
+    assert got == ["expected", "late"]
 
 
-def test_a_source_that_unsettles_restarts_the_grace() -> None:
+def test_settled_only_lengthens_a_window() -> None:
     clock = FakeClock()
-    answers = iter([True, False, True, True, True, True])
-    with pytest.raises(WaitTimeout):
-        watch_for_an_extra(clock, settled=lambda: next(answers))
-    # settled at 0.0, not at 0.2, settled again from 0.4: the grace counts from 0.4
-    assert clock.now == pytest.approx(0.8)
-
-
-def test_what_arrives_while_settled_is_still_seen() -> None:
-    clock, values = FakeClock(), iter([[], ["late"]])
-    got = watch_for_an_extra(clock, settled=lambda: True, fetch=lambda: next(values))
-    assert got == ["late"]
-
-
-def test_without_settled_an_absence_wait_runs_to_its_deadline() -> None:
+    watch(clock, list, until=1.0, settled=lambda: True)
+    assert clock.now == pytest.approx(1.0, abs=0.11)  # never earlier than its end
     clock = FakeClock()
-    with pytest.raises(WaitTimeout):
-        watch_for_an_extra(clock, settled=None, timeout=1.5)
-    assert clock.now >= 1.5
+    watch(clock, list, until=1.0, settled=lambda: clock.now >= 2.0)
+    assert clock.now >= 2.0  # a request still in flight at the end is waited for
+
+
+def test_a_window_whose_last_read_failed_proves_nothing() -> None:
+    clock = FakeClock()
+
+    def fetch() -> list[str]:
+        if clock.now >= 1.0:
+            raise ConnectionError("reads answer 503")
+        return []
+
+    with pytest.raises(ReadFailed, match="could not read what the backend stored: an extra"):
+        watch(clock, fetch, until=1.5)
+
+
+def test_no_multiplier_shrinks_an_absence_window_below_the_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(polling, "_multiplier", 0.1)
+    assert polling.absence_window(1.5) == polling.ABSENCE_FLOOR
+    assert polling.absence_window(6.0) == polling.ABSENCE_FLOOR
+    monkeypatch.setattr(polling, "_multiplier", 2.0)
+    assert polling.absence_window(1.5) == 3.0
+
+
+def test_the_floor_outlasts_a_resend_one_backoff_step_after_the_flush() -> None:
+    # OpenTelemetry's first backoff step is 1 s × up to 1.2 jitter; urllib3's is 1.0 s
+    assert polling.ABSENCE_FLOOR > 1.2
