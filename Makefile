@@ -22,7 +22,7 @@ RESULTS := reports/allure-results
 REPORT := reports/allure-report
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: acceptance test lint typecheck unit features report signoff steps bench clean deps
+.PHONY: acceptance test lint typecheck unit features report signoff steps bench clean deps stop
 
 deps: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
 
@@ -81,9 +81,16 @@ signoff: $(VENV)/.installed node_modules/.installed
 
 # The project's own checks: lint, types, unit and contract tests, then the features.
 # The project's tests are independent (servers on port 0, run folders of their own): two workers.
+# Always cold (ACCEPTANCE_WARM=0): no server of an earlier run, and none left behind.
 test: deps lint typecheck
-	$(BIN)/pytest tests/ -n 2 $(PYTEST_ARGS)
-	py=$$($(SDK_PYTHON)) || exit 2; $$py -m pytest features/ -n 2 $(SDK_PLUGIN) $(FEATURE_ARGS) $(PYTEST_ARGS)
+	ACCEPTANCE_WARM=0 $(BIN)/pytest tests/ -n 2 $(PYTEST_ARGS)
+	py=$$($(SDK_PYTHON)) || exit 2; ACCEPTANCE_WARM=0 $$py -m pytest features/ -n 2 $(SDK_PLUGIN) \
+	  $(FEATURE_ARGS) $(PYTEST_ARGS)
+
+# The servers a developer's runs leave up (support/target/warm.py; each stops by itself after
+# 15 min without a run), stopped now.
+stop:
+	$(BIN)/python -m support.target.warm stop
 
 # the features alone, on the SDK of SDK=<spec> (default: the pinned release)
 features: deps

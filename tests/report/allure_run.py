@@ -46,6 +46,7 @@ def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     # the emulators run as `python -m emulator...` from the child's working directory
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["GIT_DIR"] = str(ROOT / ".git")  # environment.properties names the commit that ran
+    env.setdefault("ACCEPTANCE_WARM", "0")  # its servers stop with it (support/target/warm.py)
     env.update(extra or {})
     return env
 
