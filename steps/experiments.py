@@ -3,7 +3,8 @@ and what the backend holds for the run (its sessions and its results)."""
 
 from __future__ import annotations
 
-from honeyhive.experiments.models import ExperimentResultSummary
+from typing import TYPE_CHECKING
+
 from pytest_bdd import given, parsers, then, when
 
 from support.checks import experiments as checks
@@ -17,6 +18,9 @@ from support.readback.stored import Stored
 from support.target.model import ModelTarget
 from support.target.projects import Project
 from support.teardown import Teardown
+
+if TYPE_CHECKING:
+    from honeyhive.experiments.models import ExperimentResultSummary
 
 
 @given(

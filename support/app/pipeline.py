@@ -24,13 +24,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import openai
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING, Any
 
 from .documents import DocumentStore
 from .model_calls import Completion, complete
+
+if TYPE_CHECKING:
+    import openai
+    from honeyhive import HoneyHiveTracer
 
 KINDS = ("tool", "model", "chain")
 FILLER = "The quick brown fox jumps over the lazy dog. "
@@ -307,6 +308,8 @@ class Pipeline:
         return value
 
     def _step(self, spec: StepSpec, value: Any, run: RequestRun) -> Any:
+        import openai
+
         step = StepRun(spec.name, spec.kind, spec.under, inputs={"value": value})
         step.metadata = {"request.id": run.request_id}
         run.steps.append(step)

@@ -7,17 +7,16 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from typing import Any
-
-from honeyhive._generated.api_config import HTTPException
-from honeyhive.experiments import get_run_metrics
-from honeyhive.experiments.models import DatapointResult, ExperimentResultSummary, MetricDetail
+from typing import TYPE_CHECKING, Any
 
 from support.checks import model_calls
 from support.flows.experiments import APP_STEP, FAILING, Experiment, ExperimentRemoval
 from support.readback.reader import BackendReader
 from support.readback.stored import Stored, value
 from support.report.evidence import attach_json
+
+if TYPE_CHECKING:
+    from honeyhive.experiments.models import DatapointResult, ExperimentResultSummary, MetricDetail
 
 
 def one_session_per_datapoint(experiment: Experiment, stored: dict[str, Stored]) -> None:
@@ -137,6 +136,8 @@ def failure_recorded(
 def raw_metrics(reader: BackendReader, experiment: Experiment) -> None:
     """`get_run_metrics` documents raw metrics without aggregation: `metrics["events"]`, one
     entry per event with its metrics."""
+    from honeyhive.experiments import get_run_metrics
+
     raw = get_run_metrics(reader.client, experiment.run_id)
     attach_json("get_run_metrics (as returned)", raw)
     assert "events" in raw, f"get_run_metrics returned no 'events'; its keys: {sorted(raw)}"
@@ -175,6 +176,8 @@ def nothing_left(reader: BackendReader, experiment: Experiment, removal: Experim
 
 
 def _exists(read: Callable[[], object]) -> bool:
+    from honeyhive._generated.api_config import HTTPException
+
     try:
         read()
     except HTTPException as exc:

@@ -4,9 +4,7 @@ checks then report what was missing."""
 
 from __future__ import annotations
 
-from honeyhive._generated.api_config import HTTPException
-from honeyhive.experiments import get_run_result
-from honeyhive.experiments.models import ExperimentResultSummary
+from typing import TYPE_CHECKING
 
 from support.flows.experiments import APP_STEP, Experiment
 from support.readback.polling import WaitTimeout, wait_for
@@ -14,10 +12,17 @@ from support.readback.reader import BackendReader, Event
 from support.readback.stored import Stored
 from support.report.evidence import attach_json, attach_text, span_tree
 
+if TYPE_CHECKING:
+    from honeyhive.experiments.models import ExperimentResultSummary
+
 
 def results(reader: BackendReader, experiment: Experiment) -> ExperimentResultSummary:
     """The run's result as the SDK reads it, once every datapoint and every expected score is
     in (on a timeout: the last result read, for the checks to say what is missing)."""
+    from honeyhive._generated.api_config import HTTPException
+    from honeyhive.experiments import get_run_result
+    from honeyhive.experiments.models import ExperimentResultSummary
+
     expected = experiment.expected_scores()
 
     def complete(summary: ExperimentResultSummary) -> bool:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from honeyhive import HoneyHive
-
 from support.outcome import Outcome, SessionOutcome
 from support.readback.polling import Poll
 from support.readback.reader import BackendReader
@@ -25,6 +23,8 @@ class Readback:
         return f"Readback({len(self._sessions)} sessions read)"
 
     def reader(self, project: Project) -> BackendReader:
+        from honeyhive import HoneyHive
+
         key = (project.url, project.name)
         if key not in self._readers:
             client = HoneyHive(api_key=project.api_key, server_url=project.url)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from honeyhive import HoneyHive
-from honeyhive.models import EventFilter
 
 from support.readback.polling import Poll, wait_for
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHive
+    from honeyhive.models import EventFilter
 
 Event = dict[str, Any]
 PAGE = 1000
@@ -110,6 +112,8 @@ class BackendReader:
 
 
 def is_(field: str, value: str) -> EventFilter:
+    from honeyhive.models import EventFilter
+
     return EventFilter(field=field, operator="is", value=value, type="string")
 
 
