@@ -46,6 +46,8 @@ def evaluate(*args: Any, **kwargs: Any) -> Any:
     from honeyhive.experiments import evaluate as sdk_evaluate
 
     return sdk_evaluate(*args, **kwargs)
+
+
 MAX_TOKENS = 12
 FAILING = "relevance_judge"  # the evaluator that fails on one datapoint
 

@@ -110,7 +110,7 @@ def test_a_server_of_another_checkout_is_never_reused(folder: Path, tmp_path: Pa
     ("how", "reason"),
     [
         (signal.SIGKILL, "its process {pid} is gone"),
-        (signal.SIGSTOP, "its health probe did not answer 200 within 1 s (TimeoutError)"),
+        (signal.SIGSTOP, "its health probe did not answer 200 within 4 s (TimeoutError)"),
     ],
     ids=["killed", "wedged"],
 )
