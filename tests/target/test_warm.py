@@ -18,6 +18,7 @@ import pytest
 from support.readback.polling import wait_for
 from support.target import runtime, warm
 from support.target.config import load_config
+from tests.report.allure_run import child_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -195,8 +196,8 @@ def test_two_runs_at_once_share_the_servers_and_see_nothing_of_each_other(
     """Two feature runs started together on one warm folder: one starts the servers, the other
     waits for them and reuses them; each run's scenarios (which count the sessions and events
     of their own projects) pass."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCEPTANCE_", "PYTEST_"))}
-    env |= {warm.WARM_ENV: "1", warm.WARM_DIR_ENV: str(folder)}
+    # no target inherited from the shell or from an earlier test of this process
+    env = child_environment({warm.WARM_ENV: "1", warm.WARM_DIR_ENV: str(folder)})
     feature = ["features/your_application.feature", "-k", "step_by_step or conversation"]
     command = [sys.executable, "-m", "pytest", *feature, "-p", "no:schemathesis"]
     command += ["-p", "no:hypothesispytest", "-p", "no:xdist", "-q"]
