@@ -10,7 +10,8 @@ of everything that shapes it:
 - its sources (every file of its ``emulator/`` packages, by content hash),
 - its flags (argv),
 - the model file (path, size, modification time) for the model server,
-- the Python that runs it and the installed distributions (the venv's ``*.dist-info`` names).
+- the Python that runs it (its environment, resolved) and the installed distributions (the
+  venv's ``*.dist-info`` names).
 
 Reused only when the fingerprint matches, the pid is the same process (start time checked) and
 the health probe answers 200 (within 1 s, or a second probe within 3 s; a dead or stopped server
@@ -99,13 +100,15 @@ def fingerprint(kind: str, argv: list[str], model_file: Path | None = None) -> d
     model = None
     if model_file is not None:
         stat = model_file.stat()
-        model = [str(model_file), stat.st_size, stat.st_mtime_ns]
+        model = [str(model_file.resolve()), stat.st_size, stat.st_mtime_ns]
     return {
         "checkout": str(CHECKOUT),
         "argv": argv,
         "sources": sources,
         "model": model,
-        "python": [sys.executable, sys.version],
+        # the environment (venv) resolved: `.venv/bin/python` reached through a symlinked `.venv`
+        # or by another name of the same venv is one Python
+        "python": [os.path.realpath(sys.prefix), sys.version],
         "distributions": hashlib.sha256("\n".join(dists).encode()).hexdigest()[:16],
     }
 
