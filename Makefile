@@ -5,6 +5,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# `make acceptance` runs the features on two workers (on this 2-core machine the whole suite
+# takes ~0.8 of its serial time; the workers write into one results folder, one report);
+# WORKERS=0 runs them serially
+WORKERS ?= 2
 # the SDK under test (README "Signing off an SDK release"): empty = the release pinned in
 # pyproject.toml, in .venv; otherwise a version, a wheel or sdist, a checkout or a git URL@ref,
 # each in its own venv under .sdk-venvs/ (built once, reused; a spec pip cannot install stops
@@ -22,7 +26,7 @@ RESULTS := reports/allure-results
 REPORT := reports/allure-report
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: acceptance test lint typecheck unit features report signoff steps bench clean deps
+.PHONY: acceptance test lint typecheck unit features report signoff steps bench clean deps stop
 
 deps: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
 
@@ -47,7 +51,7 @@ $(CHROMIUM):
 acceptance: deps
 	py=$$($(SDK_PYTHON)) || exit 2; \
 	rm -rf $(RESULTS) && mkdir -p $(RESULTS); \
-	status=0; $$py -m pytest features/ $(SDK_PLUGIN) $(FEATURE_ARGS) --alluredir=$(RESULTS) \
+	status=0; $$py -m pytest features/ -n $(WORKERS) $(SDK_PLUGIN) $(FEATURE_ARGS) --alluredir=$(RESULTS) \
 	  --progress --report-path=$(REPORT)/index.html $(PYTEST_ARGS) || status=$$?; \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=1; \
 	$(BIN)/python -m tools.secret_scan reports || [ $$status -ne 0 ] || status=1; \
@@ -80,9 +84,16 @@ signoff: $(VENV)/.installed node_modules/.installed
 
 # The project's own checks: lint, types, unit and contract tests, then the features.
 # The project's tests are independent (servers on port 0, run folders of their own): two workers.
+# Always cold (ACCEPTANCE_WARM=0): no server of an earlier run, and none left behind.
 test: deps lint typecheck
-	$(BIN)/pytest tests/ -n 2 $(PYTEST_ARGS)
-	py=$$($(SDK_PYTHON)) || exit 2; $$py -m pytest features/ -n 2 $(SDK_PLUGIN) $(FEATURE_ARGS) $(PYTEST_ARGS)
+	ACCEPTANCE_WARM=0 $(BIN)/pytest tests/ -n 2 $(PYTEST_ARGS)
+	py=$$($(SDK_PYTHON)) || exit 2; ACCEPTANCE_WARM=0 $$py -m pytest features/ -n 2 $(SDK_PLUGIN) \
+	  $(FEATURE_ARGS) $(PYTEST_ARGS)
+
+# The servers a developer's runs leave up (support/target/warm.py; each stops by itself after
+# 15 min without a run), stopped now.
+stop:
+	$(BIN)/python -m support.target.warm stop
 
 # the features alone, on the SDK of SDK=<spec> (default: the pinned release)
 features: deps

@@ -6,7 +6,7 @@ bench.suite_timing plugin; model generation time from the model server's request
 The run happens in a scratch copy of the tree (same code, same virtualenv), so its
 reports/run folder and database never touch those of anyone running the suite meanwhile.
 
-    python -m bench.suite [--quick] [-k EXPR]
+    python -m bench.suite [--quick] [-k EXPR] [--one]
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from support.target import warm
 
 from ._emulator import workdir
 from ._report import Figure, Target, quick_from_env, table
@@ -123,8 +125,15 @@ def copy_tree(dest: Path) -> Path:
 
 
 def run_suite(
-    tree: Path, timing: Path, workers: int, select: str | None, path: str = "features/"
+    tree: Path,
+    timing: Path,
+    workers: int,
+    select: str | None,
+    path: str = "features/",
+    warm_dir: Path | None = None,
 ) -> Run:
+    """One pytest run in `tree`: cold (its own servers, stopped at its end), or with `warm_dir`
+    the warm servers kept there (support/target/warm.py: reused if fitting, left up)."""
     argv = [sys.executable, "-m", "pytest", path, "-q", "-p", "bench.suite_timing"]
     argv += ["-p", "no:cacheprovider", *FEATURE_ARGS]
     if workers > 1:
@@ -137,6 +146,10 @@ def run_suite(
         if k not in REMOTE_SETTINGS and not k.startswith(("ACCEPTANCE_", "PYTEST_"))
     }
     env.update({"BENCH_SUITE_TIMING_DIR": str(timing), "LLM_BACKEND": "local"})
+    if warm_dir is None:
+        env["ACCEPTANCE_WARM"] = "0"
+    else:
+        env.update({"ACCEPTANCE_WARM": "1", "ACCEPTANCE_WARM_DIR": str(warm_dir)})
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=tree, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
@@ -234,50 +247,69 @@ def figures(quick: bool = False, select: str | None = None) -> list[Figure]:
     return _figures(runs, floor, select) + single
 
 
-def _single(tree: Path, timing: Path, select: str) -> Run:
+def _single(tree: Path, timing: Path, select: str, warm_dir: Path | None = None) -> Run:
     """One `pytest <feature> -k <scenario>` run, as a QA person starts it."""
     timing.mkdir()
-    return run_suite(tree, timing, 1, select, path=ONE_SCENARIO[0])
+    return run_suite(tree, timing, 1, select, path=ONE_SCENARIO[0], warm_dir=warm_dir)
 
 
 def one_scenario(tree: Path, folder: Path, times: int | None = None) -> list[Figure]:
-    """Wall time of one scenario, median of ONE_SCENARIO_RUNS, beside the same command selecting
-    nothing (pytest, its plugins, the SDK's import and collection: the floor of any run)."""
-    path, select = ONE_SCENARIO
+    """Wall time of one scenario, median of ONE_SCENARIO_RUNS, cold (`ACCEPTANCE_WARM=0`: both
+    servers start and stop) and warm (the servers an earlier run left up: one run first to
+    start them, not counted), each beside the same command selecting nothing (pytest, its
+    plugins and collection: the floor of any run), the three interleaved."""
+    select = ONE_SCENARIO[1]
     times = times or ONE_SCENARIO_RUNS
-    runs = [_single(tree, folder / f"one-{i}", select) for i in range(times)]
-    empty = [_single(tree, folder / f"none-{i}", NOTHING) for i in range(times)]
-    if any(r.exit_code != 0 for r in runs):
-        tail = (folder / "one-0" / "pytest.out").read_text()[-3000:]
-        raise RuntimeError(f"the single scenario did not pass:\n{tail}")
-    middle = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+    kept = folder / "warm"
+    _single(tree, folder / "warm-first", select, kept)  # leaves the servers up
+    cold: list[Run] = []
+    hot: list[Run] = []
+    empty: list[Run] = []
+    try:
+        for i in range(times):
+            cold.append(_single(tree, folder / f"one-{i}", select))
+            hot.append(_single(tree, folder / f"warm-{i}", select, kept))
+            empty.append(_single(tree, folder / f"none-{i}", NOTHING))
+    finally:
+        warm.stop_all(kept)
+    for runs, name in ((cold, "one"), (hot, "warm")):
+        if any(r.exit_code != 0 for r in runs):
+            tail = (folder / f"{name}-0" / "pytest.out").read_text()[-3000:]
+            raise RuntimeError(f"the single scenario did not pass:\n{tail}")
     floor = sorted(r.wall for r in empty)[len(empty) // 2]
+    return [
+        _one_figure("cold", cold, floor, empty, 6.0),
+        _one_figure("warm servers", hot, floor, empty, 3.0),
+    ]
+
+
+def _one_figure(how: str, runs: list[Run], floor: float, empty: list[Run], most: float) -> Figure:
+    path, select = ONE_SCENARIO
+    middle = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
     parts = {
-        "pytest start-up, plugins, SDK import, collection (selecting nothing)": floor,
-        "service start-up (emulator + model server, in parallel)": middle.startup,
+        "pytest start-up, plugins, collection (selecting nothing)": floor,
+        "service start-up (emulator + model server, in parallel; 0 when reused)": middle.startup,
         "fixture setup": middle.setup,
-        "the scenario's steps": middle.call,
+        "the scenario's steps (the SDK's and openai's first import included)": middle.call,
         "fixture teardown": middle.teardown,
     }
     rest = middle.wall - sum(parts.values())  # service stop, tracer close, reports; ± noise
     note = "; ".join(f"{k} {v:.2f} s" for k, v in parts.items()) + f"; the rest {rest:+.2f} s"
-    return [
-        Figure(
-            "suite",
-            f"one scenario (pytest {path} -k {select}), wall, median of {len(runs)}",
-            middle.wall,
-            "s",
-            floor,
-            "the same command selecting nothing",
-            (Target("max", 3.0),),
-            note,
-            {
-                "runs_wall": [r.wall for r in runs],
-                "nothing_wall": [r.wall for r in empty],
-                "breakdown_seconds": parts,
-            },
-        )
-    ]
+    return Figure(
+        "suite",
+        f"one scenario, {how} (pytest {path} -k {select}), wall, median of {len(runs)}",
+        middle.wall,
+        "s",
+        floor,
+        "the same command selecting nothing",
+        (Target("max", most),),
+        note,
+        {
+            "runs_wall": [r.wall for r in runs],
+            "nothing_wall": [r.wall for r in empty],
+            "breakdown_seconds": parts,
+        },
+    )
 
 
 def _overhead_note(run: Run) -> str:
@@ -401,8 +433,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.suite", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one feature, serial only")
     parser.add_argument("-k", dest="select", help="pytest -k expression: part of the suite")
+    parser.add_argument(
+        "--one", action="store_true", help="only the one-scenario figures, cold and warm"
+    )
     args = parser.parse_args(argv)
-    found = figures(args.quick or quick_from_env(), args.select)
+    if args.one:
+        with workdir("suite") as folder:
+            found = one_scenario(copy_tree(folder), folder, 1 if args.quick else None)
+    else:
+        found = figures(args.quick or quick_from_env(), args.select)
     print(table(found))
     for f in found:
         if "breakdown_worker_seconds" in f.detail and f.name.startswith("overhead"):

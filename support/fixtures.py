@@ -5,7 +5,7 @@ views of what the backend holds that the Thens read."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -38,6 +38,9 @@ from support.target.projects import Project, Projects
 from support.target.runtime import RUN_DIR, Endpoints
 from support.target.runtime import endpoints as find_endpoints
 from support.teardown import Teardown
+
+if TYPE_CHECKING:
+    pass
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
-
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from support.readback.reader import Event
 from support.target.projects import Project
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHiveTracer
 
 StepKind = str  # a HoneyHive event type of a step: "tool", "model" or "chain"
 KINDS = ("tool", "model", "chain")

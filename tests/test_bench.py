@@ -92,4 +92,6 @@ def test_every_bench_runs_in_quick_mode_and_writes_its_figures(tmp_path: Path) -
             assert figure["value"] == figure["value"], f"{bench}: {figure['name']} is NaN"
             assert f"{bench}: {figure['name']}" in done.stdout
     suite = json.loads((tmp_path / "suite.json").read_text())["figures"]
-    assert any(f["name"].startswith("one scenario") for f in suite), "no one-scenario figure"
+    names = [f["name"] for f in suite]
+    for how in ("cold", "warm servers"):
+        assert any(n.startswith(f"one scenario, {how} ") for n in names), f"no {how} figure"

@@ -13,19 +13,20 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
-from honeyhive import HoneyHiveTracer
-from openai.types.chat import (
-    ChatCompletionMessage,
-    ChatCompletionMessageFunctionToolCall,
-    ChatCompletionMessageParam,
-    ChatCompletionToolChoiceOptionParam,
-    ChatCompletionToolParam,
-)
-from openai.types.chat.chat_completion_message_function_tool_call import Function
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    import openai
+    from honeyhive import HoneyHiveTracer
+    from openai.types.chat import (
+        ChatCompletionMessage,
+        ChatCompletionMessageFunctionToolCall,
+        ChatCompletionMessageParam,
+        ChatCompletionToolChoiceOptionParam,
+        ChatCompletionToolParam,
+    )
 
 LOOP = "stock-agent"
 SYSTEM = (
@@ -166,6 +167,8 @@ class StockAgent:
         self.stream = stream
 
     def ask(self, question: str) -> AgentAnswer:
+        from openai.types.chat import ChatCompletionMessageFunctionToolCall
+
         outcome = AgentAnswer(question)
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": SYSTEM},
@@ -230,6 +233,9 @@ class StockAgent:
     def _stream(self, request: dict[str, Any]) -> tuple[ChatCompletionMessage, str]:
         """The streamed reply put back together: its text, and each tool call from its first
         delta (id, name) and the argument pieces that follow."""
+        from openai.types.chat import ChatCompletionMessage, ChatCompletionMessageFunctionToolCall
+        from openai.types.chat.chat_completion_message_function_tool_call import Function
+
         text: list[str] = []
         calls: dict[int, dict[str, str]] = {}
         finish = ""

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import openai
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING, Any
 
 from .documents import DocumentStore, Hit, relevance
 from .model_calls import complete
+
+if TYPE_CHECKING:
+    import openai
+    from honeyhive import HoneyHiveTracer
 
 STEPS = (
     "input-validation",

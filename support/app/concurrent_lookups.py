@@ -8,10 +8,12 @@ import asyncio
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import openai
-from honeyhive import HoneyHiveTracer
-from openai.types.chat import ChatCompletionMessageParam
+if TYPE_CHECKING:
+    import openai
+    from honeyhive import HoneyHiveTracer
+    from openai.types.chat import ChatCompletionMessageParam
 
 PRODUCTS = ("kettle", "toaster", "blender")
 REQUEST = "compare-products"

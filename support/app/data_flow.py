@@ -4,9 +4,11 @@ traced with the request's unique id, as in the seed's end-to-end data flow."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import openai
-from honeyhive import HoneyHiveTracer
+if TYPE_CHECKING:
+    import openai
+    from honeyhive import HoneyHiveTracer
 
 STEPS = ("input-processing", "model-processing", "output-processing")
 

@@ -24,14 +24,15 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import openai
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING, Any
 
 from . import step_context
 from .documents import DocumentStore
 from .model_calls import Completion, complete
+
+if TYPE_CHECKING:
+    import openai
+    from honeyhive import HoneyHiveTracer
 
 KINDS = ("tool", "model", "chain")
 # the local model fills a forced tool call up to the limit (96: ~6x slower than 48); arguments
@@ -336,8 +337,12 @@ class ModelEndpoint:
 
 class Pipeline:
     FRAMEWORK = "the OpenAI client"
-    # what a model call the application cannot complete raises, in this framework's client
-    MODEL_ERRORS: tuple[type[Exception], ...] = (openai.APIError,)
+
+    def model_errors(self) -> tuple[type[Exception], ...]:
+        """What a model call the application cannot complete raises, in its framework."""
+        import openai
+
+        return (openai.APIError,)
 
     def __init__(
         self,
@@ -385,7 +390,7 @@ class Pipeline:
             except StepFailed as exc:
                 step.error = f"{type(exc).__name__}: {exc}"
                 raise
-            except self.MODEL_ERRORS as exc:
+            except self.model_errors() as exc:
                 # a model call the application could not complete (no retries left, or none
                 # asked for) fails its step, as the application's own error, not the tracer's
                 step.error = f"{type(exc).__name__}: {exc}"

@@ -3,9 +3,12 @@ application an experiment evaluates, one datapoint (one question) at a time."""
 
 from __future__ import annotations
 
-import openai
+from typing import TYPE_CHECKING
 
 from .model_calls import Completion, complete
+
+if TYPE_CHECKING:
+    import openai
 
 SYSTEM = "Answer the question in one short sentence."
 

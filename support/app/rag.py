@@ -8,11 +8,13 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import openai
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING
 
 from .vector_index import Document, Neighbour, VectorIndex, embed
+
+if TYPE_CHECKING:
+    import openai
+    from honeyhive import HoneyHiveTracer
 
 CORPUS = Path(__file__).with_name("corpus.json")
 STEPS = ("retrieval", "reranking", "generation")

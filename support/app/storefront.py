@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
-from honeyhive import HoneyHiveTracer, trace
-from honeyhive.tracer.processing.context import inject_context_into_carrier
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHiveTracer
 
 SERVICE = "storefront"
 TOP_STEP = "place-order"
@@ -54,6 +55,8 @@ def place_order(
     outcome = OrderOutcome(order, identity=identity)
 
     def call_inventory() -> dict[str, Any]:
+        from honeyhive.tracer.processing.context import inject_context_into_carrier
+
         tracer.enrich_span(inputs=order, metadata=marks)
         headers: dict[str, str] = {}
         inject_context_into_carrier(headers, tracer)
@@ -87,6 +90,8 @@ def place_order(
 def _traced_call(
     tracer: HoneyHiveTracer, style: CallStyle, call: Callable[[], dict[str, Any]]
 ) -> Callable[[], dict[str, Any]]:
+    from honeyhive import trace
+
     if style == "function":
         traced: Callable[[], dict[str, Any]] = trace(
             event_type="tool", event_name=CALL_STEP, tracer=tracer

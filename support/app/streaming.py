@@ -4,8 +4,10 @@ the user may stop reading early (the app then closes the stream)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import openai
+if TYPE_CHECKING:
+    import openai
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ import math
 import sqlite3
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import openai
+if TYPE_CHECKING:
+    import openai
 
 EMBEDDING_MODEL = "text-embedding-3-small"  # served by the embedded model server and by OpenAI
 

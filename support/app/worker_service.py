@@ -26,10 +26,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import openai
-from honeyhive import HoneyHiveTracer
-from honeyhive.tracer.processing.context import with_distributed_trace_context
-
 SERVICE = "inventory-service"
 TOP_STEP = "reserve-stock"
 CHECK_STEP = "check-inventory"
@@ -89,6 +85,9 @@ class Worker:
     """What the service does per request; the HTTP handler only parses and replies."""
 
     def __init__(self, config: WorkerConfig) -> None:
+        import openai
+        from honeyhive import HoneyHiveTracer
+
         self.tracer = HoneyHiveTracer(
             api_key=config.hh_api_key,
             server_url=config.hh_url,
@@ -106,6 +105,8 @@ class Worker:
         self.identity = {"name": SERVICE, "pid": os.getpid()}
 
     def reserve(self, headers: dict[str, str], order: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        from honeyhive.tracer.processing.context import with_distributed_trace_context
+
         carrier = {k.lower(): v for k, v in headers.items()}
         try:
             with with_distributed_trace_context(carrier, self.tracer):

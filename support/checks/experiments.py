@@ -7,9 +7,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from honeyhive import HoneyHive
-from honeyhive.experiments import get_run_metrics
-
 from support.checks import model_calls
 from support.flows.experiments import APP_STEP, FAILING, Experiment, ExperimentRemoval
 from support.readback.api_client import DatapointScores, MetricSummary, RunResult
@@ -149,6 +146,9 @@ def raw_metrics(experiment: Experiment) -> None:
     entry per event with its metrics. The scenario is about that SDK function, so it is called
     through the SDK's own client."""
     project = experiment.project
+    from honeyhive import HoneyHive  # the SDK only where the scenario is about it
+    from honeyhive.experiments import get_run_metrics
+
     client = HoneyHive(api_key=project.api_key, server_url=project.url)
     raw = get_run_metrics(client, experiment.run_id)
     attach_json("get_run_metrics (as returned)", raw)

@@ -15,9 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any
-
-from honeyhive import HoneyHive, HoneyHiveTracer
+from typing import TYPE_CHECKING, Any
 
 from support.app import frameworks
 from support.app.pipeline import (
@@ -38,6 +36,9 @@ from support.sdk.tracing import acting_as, clean_context
 from support.target.model import ModelTarget, model_endpoint, openai_client
 from support.target.projects import Project
 from support.target.session_removal import delete_session
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHiveTracer
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ def configuration_lookup(
     `configurations.list()` (its `get_configuration(id)` returns every configuration, whatever
     the id). A name the feature gave a stored configuration means that one (stored under a
     unique name per scenario, so scenarios sharing a project never read each other's)."""
+    from honeyhive import HoneyHive  # the application's own client (imported when it runs)
+
     client = HoneyHive(api_key=project.api_key, server_url=project.url)
 
     def lookup(name: str) -> Configured | None:

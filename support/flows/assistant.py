@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING
 
 from support.app.assistant import STEPS, Assistant, Turn
 from support.app.documents import DocumentStore
@@ -13,6 +12,9 @@ from support.readback.fields import field
 from support.sdk.tracers import TracedSession, Tracers
 from support.target.model import ModelTarget, openai_client
 from support.target.projects import Project
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHiveTracer
 
 FOLLOW_UPS = (
     "What are the benefits of machine learning?",

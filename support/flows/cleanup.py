@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING
 
 from support.ids import unique
 from support.outcome import Facet, Outcome, SessionOutcome, StepOutcome
@@ -14,6 +13,9 @@ from support.sdk.tracers import Tracers
 from support.sdk.tracing import close_tracer
 from support.target.projects import Project
 from support.target.session_removal import NotRemovable, delete_session
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHiveTracer
 
 
 @dataclass

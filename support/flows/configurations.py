@@ -8,9 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from honeyhive import HoneyHive
-from honeyhive.models import CreateConfigurationRequest
-
 from support.ids import unique
 from support.outcome import BadScenario, Facet, Outcome
 from support.target.projects import Project
@@ -35,6 +32,9 @@ class StoredConfiguration:
 def store(
     project: Project, teardown: Teardown, name: str, values: dict[str, Any]
 ) -> StoredConfiguration:
+    from honeyhive import HoneyHive
+    from honeyhive.models import CreateConfigurationRequest
+
     unknown = sorted(set(values) - set(KEYS))
     if unknown or "model" not in values:
         raise BadScenario(
@@ -81,6 +81,8 @@ class FetchedConfigurations(Facet):
 def fetch_by_id(project: Project, wanted: StoredConfiguration) -> Outcome:
     """What `client.configurations.get_configuration(id)` returns for the configuration's id,
     read from the backend through the SDK."""
+    from honeyhive import HoneyHive
+
     client = HoneyHive(api_key=project.api_key, server_url=project.url)
     found = client.configurations.get_configuration(wanted.config_id)
     items = found if isinstance(found, list) else [found]

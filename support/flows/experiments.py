@@ -15,12 +15,7 @@ import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from honeyhive import HoneyHive, HoneyHiveTracer
-from honeyhive._generated.api_config import HTTPException
-from honeyhive.experiments import evaluate
-from honeyhive.models import AddDatapointsToDatasetRequest, CreateDatasetRequest, DatapointMapping
+from typing import TYPE_CHECKING, Any
 
 from support.app import questions
 from support.ids import unique
@@ -33,6 +28,9 @@ from support.target.projects import Project
 from support.target.session_removal import NotRemovable, delete_session
 from support.teardown import Teardown
 
+if TYPE_CHECKING:
+    from honeyhive import HoneyHive, HoneyHiveTracer
+
 QUESTIONS = (
     ("What is the capital of France?", "Paris"),
     ("How many legs does a spider have?", "eight"),
@@ -41,11 +39,23 @@ QUESTIONS = (
     ("What do bees make?", "honey"),
 )
 APP_STEP = "answer_question"  # the chain event evaluate() traces around the app function
+
+
+def evaluate(*args: Any, **kwargs: Any) -> Any:
+    """The SDK's `honeyhive.experiments.evaluate`, imported when an experiment runs (a name of
+    this module, so the project's tests can replace it: tests/suite/crash_plugin.py)."""
+    from honeyhive.experiments import evaluate as sdk_evaluate
+
+    return sdk_evaluate(*args, **kwargs)
+
+
 MAX_TOKENS = 12
 FAILING = "relevance_judge"  # the evaluator that fails on one datapoint
 
 
 def client_of(project: Project) -> HoneyHive:
+    from honeyhive import HoneyHive
+
     return HoneyHive(api_key=project.api_key, server_url=project.url)
 
 
@@ -69,6 +79,12 @@ class Dataset:
 
 
 def create_dataset(project: Project, teardown: Teardown, count: int) -> Dataset:
+    from honeyhive.models import (
+        AddDatapointsToDatasetRequest,
+        CreateDatasetRequest,
+        DatapointMapping,
+    )
+
     if not 1 <= count <= len(QUESTIONS):
         raise BadScenario(f"a dataset holds 1 to {len(QUESTIONS)} questions, not {count}")
     client, chosen = client_of(project), QUESTIONS[:count]
@@ -96,6 +112,8 @@ def _unless_gone(delete: Callable[[str], object], record_id: str) -> Callable[[]
     """A teardown delete that accepts the record being gone already (a scenario removed it)."""
 
     def undo() -> None:
+        from honeyhive._generated.api_config import HTTPException
+
         try:
             delete(record_id)
         except HTTPException as exc:

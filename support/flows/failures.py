@@ -4,15 +4,16 @@ the call fails for real and the failure is recorded on the step."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
-from honeyhive import HoneyHive
-from honeyhive._generated.api_config import HTTPException
-from honeyhive.models import PostEventRequest
 
 from support.outcome import Facet, Outcome, StepOutcome
 from support.sdk.tracers import TracedSession, Tracers
 from support.target.projects import Project, Projects
+
+if TYPE_CHECKING:
+    from honeyhive._generated.api_config import HTTPException
 
 STEP = "failing-operation"
 EVENT = {"event_type": "model", "inputs": {"test": "data"}}
@@ -50,6 +51,10 @@ def _backend_answer(url: str, key: str) -> tuple[int, str]:
 
 
 def call_with_unknown_key(tracers: Tracers, projects: Projects, project: Project) -> Outcome:
+    from honeyhive import HoneyHive
+    from honeyhive._generated.api_config import HTTPException
+    from honeyhive.models import PostEventRequest
+
     wrong_key = projects.wrong_key()
     invalid_client = HoneyHive(api_key=wrong_key, server_url=project.url)
     refused: HTTPException | None = None

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from honeyhive import HoneyHive
-
 from support.ids import unique
 from support.outcome import (
     Facet,
@@ -112,6 +110,8 @@ class ClientTarget(Facet):
 def client_with_url(url: str) -> Outcome:
     """Only builds the SDK's client (no request is made: nothing reaches any host), with a key
     that belongs to nobody, and reads where it says it will send."""
+    from honeyhive import HoneyHive
+
     try:
         client = HoneyHive(api_key="hh_no_such_key_for_a_url_probe", server_url=url)
     except Exception as exc:  # refusing the URL is what the documentation would allow

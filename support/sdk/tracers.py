@@ -12,9 +12,7 @@ import time
 from collections.abc import Iterable
 from contextlib import ExitStack
 from types import TracebackType
-from typing import Any
-
-from honeyhive import HoneyHiveTracer
+from typing import TYPE_CHECKING, Any
 
 from support.ids import unique
 from support.outcome import Outcome, SessionOutcome, StepOutcome, TracingFacts
@@ -25,6 +23,9 @@ from support.target.model import ModelTarget
 from support.target.projects import Project
 from support.target.session_removal import delete_session
 from support.teardown import Teardown
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHiveTracer
 
 
 class Tracers:

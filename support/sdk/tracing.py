@@ -17,15 +17,17 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from honeyhive import HoneyHiveTracer
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.util.types import Attributes
 
 from support.sdk import span_index
+
+if TYPE_CHECKING:
+    from honeyhive import HoneyHiveTracer
 
 _active: ContextVar[HoneyHiveTracer | None] = ContextVar("active_tracer", default=None)
 _pin_lock = threading.Lock()
@@ -114,6 +116,8 @@ def open_tracer(
 ) -> HoneyHiveTracer:
     """A HoneyHiveTracer with its own provider; its session starts at init, as in the SDK.
     `session_name=None` leaves the name to the SDK (environment, defaults)."""
+    from honeyhive import HoneyHiveTracer
+
     pin_global_provider()
     if session_name is not None:
         options["session_name"] = session_name

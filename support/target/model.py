@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx2
-import openai
 
 from emulator.llm.control_client import ModelControl
 from support.app.pipeline import ModelEndpoint
@@ -15,6 +15,9 @@ from support.report.redaction import register_secrets
 from support.sdk.model_traffic import AsyncRecordingTransport, ModelTraffic, RecordingTransport
 from support.target.config import Config
 from support.target.runtime import Endpoints
+
+if TYPE_CHECKING:
+    import openai
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ def model_target(config: Config, endpoints: Endpoints) -> ModelTarget:
 def openai_client(
     target: ModelTarget, *, api_key: str | None = None, **options: object
 ) -> openai.OpenAI:
+    import openai
+
     return openai.OpenAI(
         base_url=target.base_url,
         api_key=api_key or target.api_key,
@@ -58,6 +63,8 @@ def openai_client(
 
 
 def async_openai_client(target: ModelTarget) -> openai.AsyncOpenAI:
+    import openai
+
     return openai.AsyncOpenAI(
         base_url=target.base_url,
         api_key=target.api_key,

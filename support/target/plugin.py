@@ -146,6 +146,9 @@ def _start(config: pytest.Config, run: Run, needed: set[str]) -> None:
     if run.started.served_model:
         run.config = replace(run.config, served_model=run.started.served_model)
     new = set(run.started.services) - before
+    for note in run.started.notes:
+        _say(config, note)
+    run.started.notes.clear()
     if new or not run.decided:
         _say(config, started_line(run, new, time.perf_counter() - began))
     if not run.decided:

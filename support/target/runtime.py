@@ -26,10 +26,12 @@ import httpx
 
 from emulator.honeyhive.control_client import HoneyHiveControl
 from emulator.honeyhive.launcher import honeyhive_emulator
+from emulator.llm.control_client import ModelControl
 from emulator.llm.launcher import llm_server
 from emulator.process import Service
 from support.readback.polling import ABSENCE_FLOOR, absence_window
 from support.report.redaction import register_secrets
+from support.target import warm
 from support.target.config import PROJECT_ROOT, Config
 
 RUN_DIR_ENV = "ACCEPTANCE_RUN_DIR"
@@ -70,10 +72,14 @@ class Endpoints:
 
 @dataclass
 class Started:
-    """The local services of a run, by name (HONEYHIVE, MODEL)."""
+    """The local services of a run, by name (HONEYHIVE, MODEL); the warm ones outlive it."""
 
     services: dict[str, Service] = field(default_factory=dict)
     served_model: str | None = None
+    #: the names of the services that stay up for the next run (``support.target.warm``)
+    warm: set[str] = field(default_factory=set)
+    #: one line per warm service: reused, or why it was (re)started
+    notes: list[str] = field(default_factory=list)
 
     def urls(self) -> dict[str, str]:
         return {name: service.url for name, service in self.services.items()}
@@ -114,41 +120,127 @@ def prepare(config: Config, run_dir: Path = RUN_DIR) -> Path:
 def start_services(
     config: Config, needed: Iterable[str], started: Started, run_dir: Path = RUN_DIR
 ) -> None:
-    """Start what `needed` names, the target uses and is not running yet; publish it."""
-    wanted: dict[str, tuple[Service, float]] = {}
-    tokens: dict[str, str] = {}
+    """Start what `needed` names, the target uses and is not running yet; publish it. Warm
+    (`support.target.warm`, the default outside CI): a fitting server of an earlier run is
+    reused, and what starts stays up after the run."""
     todo = (set(needed) & local_services(config)) - set(started.services)
-    if HONEYHIVE in todo:
-        tokens[HH_TOKEN] = secrets.token_urlsafe(24)
-        service = honeyhive_emulator(run_dir, run_dir / "honeyhive.db", tokens[HH_TOKEN])
-        wanted[HONEYHIVE] = (service, 60.0)
-    if MODEL in todo:
-        tokens[LLM_TOKEN] = secrets.token_urlsafe(24)
-        tokens[LLM_KEY] = f"sk-local-{secrets.token_hex(16)}"
-        wanted[MODEL] = (llm_server(run_dir, tokens[LLM_TOKEN], tokens[LLM_KEY]), 120.0)
-    if not wanted:
+    if not todo:
         return
+    if warm.enabled():
+        folder = warm.warm_dir()
+        with warm.locked(folder):
+            warm.take_lease(folder)
+            _start(todo, started, run_dir, folder)
+            warm.ensure_watchdog(folder, warm.idle_seconds())
+    else:
+        _start(todo, started, run_dir, None)
+
+
+def _new(name: str, log_dir: Path, tokens: dict[str, str]) -> tuple[Service, float]:
+    if name == HONEYHIVE:
+        tokens.setdefault(HH_TOKEN, secrets.token_urlsafe(24))
+        return honeyhive_emulator(log_dir, log_dir / "honeyhive.db", tokens[HH_TOKEN]), 60.0
+    tokens.setdefault(LLM_TOKEN, secrets.token_urlsafe(24))
+    tokens.setdefault(LLM_KEY, f"sk-local-{secrets.token_hex(16)}")
+    return llm_server(log_dir, tokens[LLM_TOKEN], tokens[LLM_KEY]), 120.0
+
+
+_KIND = {HONEYHIVE: "honeyhive", MODEL: "llm"}
+_TOKENS = {HONEYHIVE: (HH_TOKEN,), MODEL: (LLM_TOKEN,)}
+
+
+def _start(todo: set[str], started: Started, run_dir: Path, folder: Path | None) -> None:
+    """Boot what is missing (in parallel), under `folder` if warm, reusing what fits there."""
+    wanted: dict[str, tuple[Service, float]] = {}
+    reused: dict[str, Service] = {}
+    tokens: dict[str, str] = {}
+    prints: dict[str, dict[str, object]] = {}
+    for name in sorted(todo):
+        if folder is None:
+            wanted[name] = _new(name, run_dir, tokens)
+            continue
+        kind = _KIND[name]
+        own: dict[str, str] = {}
+        service, timeout = _new(name, folder, own)
+        now = prints[name] = warm.fingerprint(kind, service.argv, _model_file(name))
+        state = folder / f"{kind}.json"
+        kept = warm.Kept.read(state)
+        reason = kept.problem(now, service.health_path) if kept else "none was running"
+        if kept is not None and reason is None:
+            service.url = kept.url
+            tokens.update(kept.tokens)
+            reused[name] = service
+            started.notes.append(f"warm:      {name} reused at {kept.url} (pid {kept.pid})")
+        else:
+            if kept is not None:
+                kept.stop()
+            state.unlink(missing_ok=True)
+            if name == HONEYHIVE:  # a new server starts from an empty store
+                for db in folder.glob("honeyhive.db*"):
+                    db.unlink()
+            tokens.update(own)
+            wanted[name] = (service, timeout)
+            started.notes.append(f"warm:      {name} starting: {reason}")
+        _link_log(service.log_path, run_dir)
+    if MODEL in reused:
+        # the run's own key (what `openai.OpenAI()` with no arguments sends), on the kept server
+        tokens[LLM_KEY] = f"sk-local-{secrets.token_hex(16)}"
+        ModelControl(reused[MODEL].url, tokens[LLM_TOKEN]).register_key(tokens[LLM_KEY])
     register_secrets(tokens.values())
-    # both boot at once (each is a Python process importing its stack: ~1 s each on 2 cores)
-    with ThreadPoolExecutor(len(wanted)) as pool:
-        booting = {name: pool.submit(svc.start, timeout) for name, (svc, timeout) in wanted.items()}
-        failures = [e for f in booting.values() if (e := f.exception()) is not None]
-    if failures:
-        for service, _ in wanted.values():
-            service.stop()
-        raise failures[0]
-    started.services.update({name: service for name, (service, _) in wanted.items()})
+    if wanted:
+        # both boot at once (each is a Python process importing its stack: ~1 s each on 2 cores)
+        with ThreadPoolExecutor(len(wanted)) as pool:
+            booting = {n: pool.submit(svc.start, timeout) for n, (svc, timeout) in wanted.items()}
+            failures = [e for f in booting.values() if (e := f.exception()) is not None]
+        if failures:
+            for service, _ in wanted.values():
+                service.stop()
+            raise failures[0]
+    if folder is not None:
+        for name, (service, _) in wanted.items():
+            assert service.process is not None
+            pid = service.process.pid
+            warm.Kept(
+                name,
+                pid,
+                warm.process_started(pid) or "",
+                service.url,
+                {k: tokens[k] for k in _TOKENS[name]},
+                prints[name],
+            ).write(folder / f"{_KIND[name]}.json")
+        started.warm.update([*wanted, *reused])
+    services = {name: service for name, (service, _) in wanted.items()} | reused
+    started.services.update(services)
     published = dict(tokens)
-    if HONEYHIVE in wanted:
-        published[HH_URL] = wanted[HONEYHIVE][0].url
-    if MODEL in wanted:
-        published[LLM_URL] = url = wanted[MODEL][0].url
+    if HONEYHIVE in services:
+        published[HH_URL] = services[HONEYHIVE].url
+    if MODEL in services:
+        published[LLM_URL] = url = services[MODEL].url
         # app code that builds `openai.OpenAI()` with no arguments reaches the local model,
         # and a real OPENAI_API_KEY in the environment is never sent anywhere
         published["OPENAI_BASE_URL"] = f"{url}/v1"
         published["OPENAI_API_KEY"] = tokens[LLM_KEY]
         started.served_model = served_model(url)
     publish(published)
+
+
+def _model_file(name: str) -> Path | None:
+    if name != MODEL:
+        return None
+    from emulator.llm.llama.server import find_model_path
+
+    try:
+        return find_model_path()
+    except RuntimeError:
+        return None
+
+
+def _link_log(log: Path, run_dir: Path) -> None:
+    """The warm server's log, seen from the run folder (server errors, step-failure tails)."""
+    link = run_dir / log.name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if not link.is_symlink() and not link.exists():
+        link.symlink_to(log)
 
 
 def served_model(url: str) -> str:
@@ -183,8 +275,12 @@ def read_published() -> None:
 
 
 def stop_services(started: Started, exchange: Path | None = None) -> None:
-    for service in reversed(list(started.services.values())):
-        service.stop()
+    """The run's own services stop; warm ones stay up for the next run (the lease ends)."""
+    for name, service in reversed(list(started.services.items())):
+        if name not in started.warm:
+            service.stop()
+    if warm.enabled():
+        warm.release_lease(warm.warm_dir())
     if exchange is not None:
         shutil.rmtree(exchange, ignore_errors=True)
 

@@ -13,13 +13,14 @@ the real `reports/history/` is untouched.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -43,12 +44,37 @@ _NOT_INHERITED = re.compile(
 )
 
 
+#: set by `shared_servers`: the warm folder whose servers every child run of the session reuses
+SHARED_SERVERS_ENV = "ACCEPTANCE_TESTS_SHARED_WARM_DIR"
+
+
+@contextlib.contextmanager
+def shared_servers(folder: Path) -> Iterator[Path]:
+    """Within this block, every child run (`run_pytest`) uses one pair of warm servers in
+    `folder`: the first run starts them, the others reuse them (each run still makes its own
+    projects, tenants and model keys); they stop at the end."""
+    from support.target import warm
+
+    os.environ[SHARED_SERVERS_ENV] = str(folder)
+    try:
+        yield folder
+    finally:
+        os.environ.pop(SHARED_SERVERS_ENV, None)
+        if folder.is_dir():
+            warm.stop_all(folder)
+
+
 def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not _NOT_INHERITED.match(k)}
     env.update(_EMBEDDED_DEFAULT)
     # the emulators run as `python -m emulator...` from the child's working directory
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["GIT_DIR"] = str(ROOT / ".git")  # environment.properties names the commit that ran
+    shared = os.environ.get(SHARED_SERVERS_ENV)
+    if shared:  # the servers of the test session's `shared_servers` (support/target/warm.py)
+        env.update({"ACCEPTANCE_WARM": "1", "ACCEPTANCE_WARM_DIR": shared})
+    else:  # its servers stop with it
+        env["ACCEPTANCE_WARM"] = "0"
     env.update(extra or {})
     return env
 

@@ -121,6 +121,7 @@ def run_pytest(
     The fuzzing plugins (entry points) are left out: the features never use them, and loading
     them costs each run ~2 s of CPU."""
     child = {k: v for k, v in os.environ.items() if not _INHERITED_SETTINGS.match(k)}
+    child["ACCEPTANCE_WARM"] = "0"  # its servers stop with it (support/target/warm.py)
     child.update(env or {})
     cwd.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

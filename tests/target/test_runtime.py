@@ -48,6 +48,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     monkeypatch.setattr(runtime, "served_model", lambda url: "served-model")
     for name in PUBLISHED:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCEPTANCE_WARM", "0")  # the run's own services (warm: test_warm.py)
     monkeypatch.setenv(runtime.SERVICES_ENV, str(tmp_path / "exchange" / "services.json"))
     (tmp_path / "exchange").mkdir()
     return made

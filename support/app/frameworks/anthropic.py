@@ -25,7 +25,9 @@ from support.app.pipeline import (
 
 class AnthropicApp(Pipeline):
     FRAMEWORK = "the Anthropic SDK"
-    MODEL_ERRORS = (anthropic.APIError,)
+
+    def model_errors(self) -> tuple[type[Exception], ...]:
+        return (anthropic.APIError,)
 
     def anthropic_client(self) -> anthropic.Anthropic:
         endpoint = self.endpoint

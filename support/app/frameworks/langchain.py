@@ -147,7 +147,7 @@ class LangChainApp(Pipeline):
         except StepFailed as exc:
             step.error = f"{type(exc).__name__}: {exc}"
             raise
-        except self.MODEL_ERRORS as exc:
+        except self.model_errors() as exc:
             step.error = f"{type(exc).__name__}: {exc}"
             raise StepFailed(f"the model call failed: {exc}") from exc
         step.outputs = bucket(value)

@@ -67,9 +67,7 @@ class LangGraphApp(LangChainApp):
             return super()._children(parent, value, run)
         agent = AGENT_SPANS.get(self.instrumentor)
         if agent is not None:  # Traceloop opens the graph's run as an agent's
-            run.steps.append(
-                StepRun(agent, "chain", None, inputs={}, framework_unit=True)
-            )
+            run.steps.append(StepRun(agent, "chain", None, inputs={}, framework_unit=True))
         graph_step = StepRun(GRAPH, "chain", agent, inputs={"value": value}, framework_unit=True)
         graph_step.stored_name = self.span_name("graph", GRAPH)
         run.steps.append(graph_step)

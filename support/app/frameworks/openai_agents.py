@@ -168,7 +168,7 @@ class OpenAIAgentsApp(Pipeline):
             run.steps.append(step)
             self._turn(run, step.stored_name or spec.name)
             result = self._run(self._agent(spec.name), question, spec.name)
-        except self.MODEL_ERRORS as exc:
+        except self.model_errors() as exc:
             raise StepFailed(f"the model call failed: {exc}") from exc
         step.outputs = {"value": result.final_output}
         return str(result.final_output)
