@@ -40,9 +40,33 @@ def users_at_once(service: Service, users: int, requests: int) -> Outcome:
     return service.serve(users=users, requests=requests)
 
 
-@given(parsers.parse("the application is built with {framework} and traced by {instrumentor}"))
+def _name(text: str) -> str:
+    return text
+
+
+_name.pattern = r"[^,]+"  # type: ignore[attr-defined]  # a name holds no comma: parse's type
+
+
+@given(
+    parsers.parse(
+        "the application is built with {framework} and traced by {instrumentor:Name}",
+        extra_types={"Name": _name},
+    )
+)
 def built_with(build: Build, framework: str, instrumentor: str) -> None:
     """Frameworks: the OpenAI client, LangChain, LangGraph, the OpenAI Agents SDK, LiteLLM, the
     Anthropic SDK. Instrumentors: OpenInference, Traceloop, OpenTelemetry GenAI. The steps of
     the application then run as the framework's own units, traced by that instrumentor alone."""
     choose(build, framework, instrumentor)
+
+
+@given(
+    parsers.parse(
+        "the application is built with {framework} and traced by {instrumentor}, "
+        "its OpenAI client instrumented too"
+    )
+)
+def built_with_client_too(build: Build, framework: str, instrumentor: str) -> None:
+    """As above, with OpenInference's OpenAI instrumentor attached beside the framework's (as
+    an application that started from HoneyHive's OpenAI quick start and added a framework)."""
+    choose(build, framework, instrumentor, with_client=True)

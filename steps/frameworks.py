@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pytest_bdd import then
 
-from support.checks import structure
+from support.checks import frameworks, structure
 from support.outcome import Outcome
 from support.readback.readback import Readback
 
@@ -17,3 +17,16 @@ def holds_units(readback: Readback, outcome: Outcome) -> None:
     nodes, an agent, a tool node), compared with the stored events."""
     for session, stored in readback.sessions(outcome):
         structure.holds_units(stored, session)
+
+
+@then("every tool is stored with the arguments it was called with")
+def tools_called_with(readback: Readback, outcome: Outcome) -> None:
+    """By their names: a tool called with a query is stored with that query under 'query'."""
+    for session, stored in readback.sessions(outcome):
+        frameworks.tools_called_with(stored, session)
+
+
+@then("every agent is stored with the question it was given and the answer it gave")
+def agents_given_and_answered(readback: Readback, outcome: Outcome) -> None:
+    for session, stored in readback.sessions(outcome):
+        frameworks.agents_given_and_answered(stored, session)

@@ -84,6 +84,7 @@ class StepOutcome:
     # a unit the framework opened by itself (an agent run's workflow, a turn, a graph, a tool
     # node): part of the tree, not one of the application's steps
     framework_unit: bool = False
+    role: str | None = None  # what the framework made of the step ("agent"), when it matters
 
 
 @dataclass

@@ -288,6 +288,7 @@ class StepRun:
     metadata: dict[str, Any] = field(default_factory=dict)
     stored_name: str | None = None  # when the instrumentor names the step's unit its own way
     framework_unit: bool = False  # opened by the framework itself, not one of the steps
+    role: str | None = None  # what the framework made of the step ("agent"), when it matters
 
 
 @dataclass
@@ -327,7 +328,7 @@ class ModelEndpoint:
     api_key: str = field(repr=False)
     model: str
     http_client: Callable[[], Any] = field(repr=False)
-    async_http_client: Callable[[], Any] = field(repr=False)
+    async_http_client: Callable[..., Any] = field(repr=False)  # (step=None): see model_traffic
 
     @property
     def root_url(self) -> str:

@@ -15,6 +15,8 @@ from support.sdk.wire_shapes import CHAT, MESSAGES, RESPONSES
 
 TOKENS = ("prompt_tokens", "completion_tokens")
 CONVERSATIONS = (CHAT, RESPONSES, MESSAGES)  # the APIs a model is asked through
+# where each client puts the reply's token cap (LangChain sends OpenAI's newer name)
+CAPS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 
 
 def calls_under(stored: Stored, step: str) -> list[Event]:
@@ -90,6 +92,13 @@ def sent_as_requested(stored: Stored, outcome: Outcome, step: str) -> None:
         history = value(call, "inputs.chat_history")
         got = [(m.get("role"), m.get("content")) for m in history]
         want = [(m.get("role"), m.get("content")) for m in exchange.messages]
+        if exchange.endpoint == MESSAGES:
+            # Anthropic carries a tool's result in a user turn: stored as that user turn or as
+            # a tool message, it is the same message
+            got = [
+                ("tool", c) if r == "user" and w == ("tool", c) else (r, c)
+                for (r, c), w in zip(got, want + [None] * len(got), strict=False)
+            ]
         assert got == want, f"the model call under {step} holds the messages {got}; sent {want}"
 
 
@@ -304,7 +313,7 @@ def capped_at(stored: Stored, outcome: Outcome, step: str, cap: int) -> None:
         f"{_calls(len(calls))} stored under {step!r}; the application got {len(answered)} answers"
     )
     for call, answer in zip(calls, answered, strict=True):
-        sent = answer.params.get("max_tokens", answer.params.get("max_output_tokens"))
+        sent = next((answer.params[k] for k in CAPS if k in answer.params), None)
         assert sent == cap, f"the application asked the model for {sent!r} tokens, not {cap}"
         got = field(call, "config.max_tokens")
         if got is MISSING:

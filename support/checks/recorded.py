@@ -23,7 +23,12 @@ def values_as_given(stored: Stored, session: SessionOutcome) -> None:
         for path, expected in step.recorded.items():
             got = field(event, path)
             if got != expected:
-                shown = "nothing" if got is MISSING else _short(got)
+                bucket = path.split(".", 1)[0]
+                shown = (
+                    f"nothing ({bucket} holds {_short(event.get(bucket))})"
+                    if got is MISSING
+                    else _short(got)
+                )
                 wrong.append(
                     f"{step.name}: {path} stored {shown}, the app recorded {_short(expected)}"
                 )

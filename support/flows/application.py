@@ -151,6 +151,7 @@ def _outcomes(session: str, run: RequestRun, many: bool) -> list[StepOutcome]:
                 error=step.error,
                 stored_name=step.stored_name,
                 framework_unit=step.framework_unit,
+                role=step.role,
             )
         )
     return out
@@ -187,6 +188,8 @@ def serve(
     configurations = configurations or {}
     app_class = frameworks.app_class(build.framework)
     instrumentations = instrumentors.INSTRUMENTATIONS[(build.framework, build.instrumentor)]
+    if build.with_client_instrumentor:
+        instrumentations = (*instrumentations, *instrumentors.DEFAULT)
     endpoint = model_endpoint(model)
 
     def serve_user(user: str) -> tuple[str, str, list[RequestRun]]:
@@ -277,7 +280,7 @@ def _ready(recorded: dict[str, Any]) -> Any:
     return ready
 
 
-def choose(build: Build, framework: str, instrumentor: str) -> None:
+def choose(build: Build, framework: str, instrumentor: str, *, with_client: bool = False) -> None:
     """The framework and instrumentor a feature names, in its words; an unknown name, a pair no
     instrumentor covers or a package that is not installed is one sentence."""
     try:
@@ -288,3 +291,4 @@ def choose(build: Build, framework: str, instrumentor: str) -> None:
     if instrumentors.uncovered(build.framework, build.instrumentor):
         raise BadScenario(f"{instrumentor} publishes no instrumentor for {framework}")
     build.chosen = True
+    build.with_client_instrumentor = with_client

@@ -51,13 +51,13 @@ class _Sent:
     body: dict[str, Any]
 
     @classmethod
-    def of(cls, request: httpx.Request) -> _Sent:
+    def of(cls, request: httpx.Request, step: str | None = None) -> _Sent:
         try:
             body = json.loads(request.content or b"{}")
         except (ValueError, httpx.RequestNotRead):
             body = {}
         return cls(
-            current_step(),
+            step or current_step(),
             wire.endpoint_of(request.url.path),
             body if isinstance(body, dict) else {},
         )
@@ -203,11 +203,19 @@ class _AsyncRecorded(httpx.AsyncByteStream):
 
 
 class RecordingTransport(httpx.BaseTransport):
-    def __init__(self, traffic: ModelTraffic, inner: httpx.BaseTransport | None = None) -> None:
-        self.traffic, self.inner = traffic, inner or httpx.HTTPTransport()
+    """`step`: the step every request of this client is made for (a framework's unit that is
+    not the step the application is running, such as an agent handed the conversation)."""
+
+    def __init__(
+        self,
+        traffic: ModelTraffic,
+        inner: httpx.BaseTransport | None = None,
+        step: str | None = None,
+    ) -> None:
+        self.traffic, self.inner, self.step = traffic, inner or httpx.HTTPTransport(), step
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        sent = _Sent.of(request)
+        sent = _Sent.of(request, self.step)
         try:
             response = self.inner.handle_request(request)
         except Exception as exc:
@@ -227,11 +235,16 @@ class RecordingTransport(httpx.BaseTransport):
 
 
 class AsyncRecordingTransport(httpx.AsyncBaseTransport):
-    def __init__(self, traffic: ModelTraffic, inner: httpx.AsyncBaseTransport | None = None):
-        self.traffic, self.inner = traffic, inner or httpx.AsyncHTTPTransport()
+    def __init__(
+        self,
+        traffic: ModelTraffic,
+        inner: httpx.AsyncBaseTransport | None = None,
+        step: str | None = None,
+    ):
+        self.traffic, self.inner, self.step = traffic, inner or httpx.AsyncHTTPTransport(), step
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        sent = _Sent.of(request)
+        sent = _Sent.of(request, self.step)
         try:
             response = await self.inner.handle_async_request(request)
         except Exception as exc:

@@ -81,6 +81,8 @@ class Build:
     framework: str = "openai"
     instrumentor: str = "openinference"
     chosen: bool = False
+    # the OpenAI client's own instrumentor attached beside the framework's (OpenInference's)
+    with_client_instrumentor: bool = False
 
     @property
     def cell(self) -> str:

@@ -42,6 +42,25 @@ def _text(content: Any) -> Any:
     return content
 
 
+def _anthropic_message(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """An Anthropic turn in OpenAI's shape: a turn of `tool_use` blocks is the assistant's tool
+    calls (no text), a turn of `tool_result` blocks is one tool message per result."""
+    content = message.get("content")
+    blocks = [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
+    if blocks and all(b.get("type") == "tool_result" for b in blocks):
+        return [
+            {
+                "role": "tool",
+                "tool_call_id": b.get("tool_use_id"),
+                "content": _text(b.get("content")),
+            }
+            for b in blocks
+        ]
+    if blocks and all(b.get("type") == "tool_use" for b in blocks):
+        return [{**message, "content": None, "tool_calls": blocks}]
+    return [{**message, "content": _text(content)}]
+
+
 def sent_messages(endpoint: str, body: dict[str, Any]) -> list[dict[str, Any]]:
     """The conversation the request carried, each message a dict with its role and content
     (system instructions first, as the API places them)."""
@@ -49,12 +68,11 @@ def sent_messages(endpoint: str, body: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"role": "user", "content": body.get("input")}]
     if endpoint == MESSAGES:
         system = body.get("system")
-        head = [{"role": "system", "content": _text(system)}] if system else []
-        return head + [
-            {**m, "content": _text(m.get("content"))}
-            for m in body.get("messages") or ()
-            if isinstance(m, dict)
-        ]
+        out = [{"role": "system", "content": _text(system)}] if system else []
+        for m in body.get("messages") or ():
+            if isinstance(m, dict):
+                out += _anthropic_message(m)
+        return out
     if endpoint == RESPONSES:
         instructions = body.get("instructions")
         head = [{"role": "system", "content": instructions}] if instructions else []
@@ -65,9 +83,22 @@ def sent_messages(endpoint: str, body: dict[str, Any]) -> list[dict[str, Any]]:
         for item in items or ():
             if not isinstance(item, dict):
                 continue
-            if item.get("type", "message") == "message":
+            kind = item.get("type", "message")
+            if kind == "message":
                 out.append({**item, "content": _text(item.get("content"))})
-            else:  # function_call / function_call_output items, as they were sent
+            elif kind == "function_call":  # the model's tool call, given back
+                out.append({"role": "assistant", "content": None, "tool_calls": [dict(item)]})
+            elif kind == "function_call_output":  # the tool's result
+                out.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": item.get("call_id"),
+                        "content": item.get("output"),
+                        "type": kind,
+                        "output": item.get("output"),
+                    }
+                )
+            else:
                 out.append(dict(item))
         return head + out
     return [m for m in body.get("messages") or () if isinstance(m, dict)]

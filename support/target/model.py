@@ -3,6 +3,7 @@ server by default, OpenAI or an OpenAI-compatible URL when configured)."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -74,8 +75,17 @@ def async_openai_client(target: ModelTarget) -> openai.AsyncOpenAI:
     )
 
 
+def _async_client(target: ModelTarget, timeout: object, step: str | None = None) -> object:
+    return httpx2.AsyncClient(
+        transport=AsyncRecordingTransport(target.traffic, step=step),
+        timeout=timeout,  # type: ignore[arg-type]
+    )
+
+
 def model_endpoint(target: ModelTarget) -> ModelEndpoint:
     """The model as the framework apps see it: every client they build records its traffic."""
+    import openai
+
     if target.base_url is None:
         raise RuntimeError("the framework apps need the model's base URL")
     return ModelEndpoint(
@@ -85,7 +95,5 @@ def model_endpoint(target: ModelTarget) -> ModelEndpoint:
         http_client=lambda: httpx2.Client(
             transport=RecordingTransport(target.traffic), timeout=openai.DEFAULT_TIMEOUT
         ),
-        async_http_client=lambda: httpx2.AsyncClient(
-            transport=AsyncRecordingTransport(target.traffic), timeout=openai.DEFAULT_TIMEOUT
-        ),
+        async_http_client=functools.partial(_async_client, target, openai.DEFAULT_TIMEOUT),
     )

@@ -22,7 +22,6 @@ Traceloop `<name>.workflow` for the outermost runnable, `execute_task <name>` in
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -201,13 +200,13 @@ class LangChainApp(Pipeline):
     def tool(self, name: str, run: RequestRun, parent: str) -> StructuredTool:
         """A tool the model may call: a LangChain tool of its own, recorded as a step."""
 
-        def call(query: str) -> str:
+        def call(query: str) -> dict[str, Any]:
             arguments = {"query": query}
             result = run_tool(name, arguments, None)
             tool_step = StepRun(name, "tool", parent, inputs=arguments, outputs=result)
             tool_step.stored_name = self.span_name("tool", name)
             run.steps.append(tool_step)
-            return json.dumps(result)
+            return result
 
         return StructuredTool.from_function(call, name=name, description=tool_description(name))
 

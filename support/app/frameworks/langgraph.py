@@ -7,7 +7,8 @@ its step and, inside it, the steps nested under it as LangChain units (`langchai
 | the application          | the compiled graph (`LangGraph`)              | chain     |
 | a top-level step         | a node named after it                         | chain     |
 | a nested step            | a LangChain unit (see `langchain.py`)         | per kind  |
-| a tool the model calls   | a `ToolNode` (`tools`) running the tool       | chain     |
+| a tool the model calls   | its tool, run by a `ToolNode` (which neither  | tool      |
+|                          | instrumentor traces when invoked in a node)   |           |
 
 A step that asks the model to call a tool runs the tool through LangGraph's own `ToolNode`, fed
 the model's message with its tool calls, as a graph's tool node is. LangGraph is imported only
@@ -27,7 +28,6 @@ from support.app.frameworks.langchain import LangChainApp, bucket
 from support.app.pipeline import TOOL_CALL_TOKENS, RequestRun, StepFailed, StepRun, StepSpec
 
 GRAPH = "LangGraph"  # the name LangGraph gives a compiled graph's run
-TOOL_NODE = "tools"  # the name of LangGraph's ToolNode
 
 #: instrumentor -> unit role -> the span name it gives a unit named `{}`
 SPAN_NAMES: dict[str, dict[str, str]] = {
@@ -105,15 +105,12 @@ class LangGraphApp(LangChainApp):
         return node
 
     def _ask_with_tool(self, tool: str, question: str, run: RequestRun, parent: str) -> str:
-        lc_tool = self.tool(tool, run, TOOL_NODE)
+        lc_tool = self.tool(tool, run, parent)
         model = self.chat_model(max_tokens=TOOL_CALL_TOKENS).bind_tools([lc_tool], tool_choice=tool)
         first = model.invoke([HumanMessage(content=question)])
         assert isinstance(first, AIMessage)
         if not first.tool_calls:
             return str(first.content)
-        node = StepRun(TOOL_NODE, "chain", parent, inputs={}, framework_unit=True)
-        node.stored_name = self.span_name("task", TOOL_NODE)
-        run.steps.append(node)
         ran = ToolNode([lc_tool]).invoke({"messages": [first]})
         history: list[BaseMessage] = [HumanMessage(content=question), first, *ran["messages"]]
         return str(self.chat_model().invoke(history).content)

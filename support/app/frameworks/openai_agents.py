@@ -33,6 +33,7 @@ from agents import (
     RunConfig,
     Runner,
     RunResult,
+    handoff,
 )
 
 from support.app import step_context
@@ -56,6 +57,9 @@ agents.set_trace_processors([])  # nothing goes to a host the configuration did 
 
 WORKFLOW = "Agent workflow"  # the SDK's name for a run's trace
 INSTRUCTIONS = "Answer in one short sentence."
+# the SDK fails a run whose answer the token cap cut (the Responses API's `incomplete`): an
+# agent's free answer gets room to end by itself
+AGENT_ANSWER_TOKENS = 96
 
 #: instrumentor -> how it names a run's units: the trace (workflow), an agent, a tool, a
 #: handoff; OpenInference opens each trace as an agent span and a chain span of the same name
@@ -81,26 +85,27 @@ class OpenAIAgentsApp(Pipeline):
 
     # ---- the model ---------------------------------------------------------------------------
 
-    def _model(self) -> OpenAIResponsesModel:
+    def _model(self, step: str | None = None) -> OpenAIResponsesModel:
         endpoint = self.endpoint
         if endpoint is None:
             raise PipelineError("an OpenAI Agents application needs the model's endpoint")
         client = openai.AsyncOpenAI(
             base_url=endpoint.base_url,
             api_key=endpoint.api_key,
-            http_client=endpoint.async_http_client(),
+            http_client=endpoint.async_http_client(step),
             max_retries=self.settings.retries,
         )
         return OpenAIResponsesModel(model=self.model, openai_client=client)
 
     def _agent(self, name: str, **options: Any) -> Agent[Any]:
         settings = options.pop("model_settings", None) or ModelSettings(
-            max_tokens=self.settings.max_tokens, temperature=self.settings.temperature
+            max_tokens=max(self.settings.max_tokens, AGENT_ANSWER_TOKENS),
+            temperature=self.settings.temperature,
         )
         return Agent(
             name=name,
             instructions=INSTRUCTIONS,
-            model=self._model(),
+            model=self._model(options.pop("speaks_for", None)),
             model_settings=settings,
             **options,
         )
@@ -163,10 +168,10 @@ class OpenAIAgentsApp(Pipeline):
             if isinstance(spec.action, AsksModelWithTool):
                 return self._run_with_tool(spec, spec.action.tool, question, run)
             top = self._workflow(run, spec.under)
-            step = StepRun(spec.name, "chain", top, inputs={"value": question})
+            step = StepRun(spec.name, "chain", top, inputs={"value": question}, role="agent")
             step.stored_name = self._stored(spec.name)
             run.steps.append(step)
-            self._turn(run, step.stored_name or spec.name)
+            self._turn(run, spec.name)
             result = self._run(self._agent(spec.name), question, spec.name)
         except self.model_errors() as exc:
             raise StepFailed(f"the model call failed: {exc}") from exc
@@ -180,10 +185,10 @@ class OpenAIAgentsApp(Pipeline):
     def _run_with_tool(self, spec: StepSpec, tool: str, question: str, run: RequestRun) -> str:
         # the first run: the agent must call the tool; the tool's result ends the run
         top = self._workflow(run, spec.under)
-        step = StepRun(spec.name, "chain", top, inputs={"value": question})
+        step = StepRun(spec.name, "chain", top, inputs={"value": question}, role="agent")
         step.stored_name = self._stored(spec.name)
         run.steps.append(step)
-        agent_unit = step.stored_name or spec.name
+        agent_unit = spec.name
         turn = self._turn(run, agent_unit)
         caller = self._agent(
             spec.name,
@@ -198,7 +203,8 @@ class OpenAIAgentsApp(Pipeline):
         first = self._run(caller, question, spec.name)
         # the second: the agent must hand off to its writer, who answers from the conversation
         writer_name = f"{spec.name} writer"
-        writer = self._agent(writer_name)
+        # the writer's model calls are its own, not the step's (they hang under the writer)
+        writer = self._agent(writer_name, speaks_for=writer_name)
         top = self._workflow(run, spec.under)
         again = self._unit(run, "agent", spec.name, "chain", top)
         turn = self._turn(run, again)
@@ -211,7 +217,7 @@ class OpenAIAgentsApp(Pipeline):
             model_settings=ModelSettings(
                 max_tokens=TOOL_CALL_TOKENS,
                 temperature=self.settings.temperature,
-                tool_choice=f"transfer_to_{writer_name.replace(' ', '_')}",
+                tool_choice=handoff(writer).tool_name,
             ),
         )
         final = self._run(triage, first.to_input_list(), spec.name)
