@@ -29,6 +29,7 @@ from support.flows.configurations import StoredConfiguration
 from support.ids import unique
 from support.outcome import BadScenario, Facet, Outcome, SessionOutcome, StepOutcome, TracingFacts
 from support.readback.fields import field
+from support.report.evidence import label
 from support.sdk import instrumentors
 from support.sdk.settings import Build, TracerSettings
 from support.sdk.tracers import Tracers
@@ -186,10 +187,20 @@ def serve(
     )
     fields = settings.session_fields()
     configurations = configurations or {}
-    app_class = frameworks.app_class(build.framework)
     instrumentations = instrumentors.INSTRUMENTATIONS[(build.framework, build.instrumentor)]
     if build.with_client_instrumentor:
         instrumentations = (*instrumentations, *instrumentors.DEFAULT)
+    try:
+        app_class = frameworks.app_class(build.framework)
+        for instrumentation in instrumentations:
+            instrumentors.attach(instrumentation)
+    except ImportError as exc:
+        raise BadScenario(
+            f"{build.framework} is not installed ({exc}); `make deps` installs the framework "
+            "matrix's pinned frameworks and instrumentors"
+        ) from None
+    except instrumentors.CellUnavailable as exc:
+        raise BadScenario(str(exc)) from None
     endpoint = model_endpoint(model)
 
     def serve_user(user: str) -> tuple[str, str, list[RequestRun]]:
@@ -292,3 +303,6 @@ def choose(build: Build, framework: str, instrumentor: str, *, with_client: bool
         raise BadScenario(f"{instrumentor} publishes no instrumentor for {framework}")
     build.chosen = True
     build.with_client_instrumentor = with_client
+    # the report's framework matrix groups results by these (tools/signoff/matrix.py)
+    label("framework", framework)
+    label("instrumentor", instrumentor)

@@ -44,6 +44,8 @@ def _rel(path: Path) -> str:
 
 
 def _unknown_steps(feature: Any) -> list[str]:
+    from support.sdk.instrumentors import check_phrase
+
     vocabulary = phrases()
     problems = []
     seen: set[tuple[str, str]] = set()
@@ -56,6 +58,11 @@ def _unknown_steps(feature: Any) -> list[str]:
                 continue
             seen.add((keyword, text))
             if any(p.matches(keyword, text) for p in vocabulary):
+                wrong = check_phrase(text)
+                if wrong:
+                    problems.append(
+                        f"  line {step.line_number}: {step.keyword.strip()} {text}\n    {wrong}"
+                    )
                 continue
             hints = "\n".join(f"      {p}" for p in suggest(keyword, text, vocabulary))
             problems.append(

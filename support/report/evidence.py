@@ -58,3 +58,8 @@ def span_tree(events: list[Event]) -> str:
     for root in roots:
         walk(root, "", True, True)
     return "\n".join(lines)
+
+
+def label(name: str, value: str) -> None:
+    """An Allure label on the running scenario's result (redacted like every attachment)."""
+    allure.dynamic.label(name, redact(value))  # type: ignore[no-untyped-call]

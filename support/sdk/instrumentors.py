@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -160,6 +161,25 @@ def instrumentor_name(words: str) -> str:
     raise CellUnavailable(
         f"no instrumentor is called {words!r}; the known ones are " + ", ".join(INSTRUMENTORS)
     )
+
+
+_BUILT_WITH = re.compile(r"the application is built with (.+?) and traced by ([^,]+)")
+
+
+def check_phrase(text: str) -> str | None:
+    """For a step that names a framework and an instrumentor: what is wrong with the names, in
+    one sentence (None when they are a cell of the matrix); read before any scenario runs."""
+    match = _BUILT_WITH.match(text)
+    if match is None:
+        return None
+    try:
+        framework = framework_name(match[1])
+        instrumentor = instrumentor_name(match[2].strip())
+    except CellUnavailable as exc:
+        return str(exc)
+    if uncovered(framework, instrumentor):
+        return f"{match[2].strip()} publishes no instrumentor for {match[1]}"
+    return None
 
 
 # ---- attached once, active per scenario ------------------------------------------------------

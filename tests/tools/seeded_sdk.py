@@ -82,3 +82,28 @@ def wheel(out: Path, local: str, appended: str = "") -> Path:
 
 def _digest(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+# a candidate that breaks one framework only: the exporter drops every span of OpenInference's
+# LangChain instrumentation (the application's LangChain and LangGraph units), all else intact
+DROP_LANGCHAIN_SCOPE = """
+
+def _seeded_drop_langchain_scope() -> None:
+    from honeyhive.tracer.processing.otlp_exporter import HoneyHiveOTLPExporter as _Exporter
+
+    write = _Exporter.export
+
+    def export(self, spans):
+        kept = [
+            s
+            for s in spans
+            if getattr(getattr(s, "instrumentation_scope", None), "name", "")
+            != "openinference.instrumentation.langchain"
+        ]
+        return write(self, kept)
+
+    _Exporter.export = export
+
+
+_seeded_drop_langchain_scope()
+"""

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from support.report.run_facts import STOPPED
-from tools.signoff import report
+from tools.signoff import matrix, report
 from tools.signoff.outcomes import Outcome, outcomes
 from tools.signoff.postprocess import Source, env_id, merge, resolution_rules
 
@@ -177,6 +177,7 @@ def acceptance_report(results: Path, out: Path, *, history: Path) -> int:
         merged.mkdir()
         known = {}
     counts = Counts.of(found)
+    grid = matrix.write(found, out)
     job = report.Job(
         sources=[source],
         merged=merged,
@@ -186,6 +187,7 @@ def acceptance_report(results: Path, out: Path, *, history: Path) -> int:
         rules=resolution_rules(known, by_environment=False),
         gate_environments=[DEFAULT_ENVIRONMENT],
         environments=False,
+        attachments=[grid] if grid else [],
     )
     gate = report.run(job, gate_only=True).get(DEFAULT_ENVIRONMENT, [])
     reasons = reasons_for(found, gate, stop_sentence(results))
@@ -202,6 +204,8 @@ def acceptance_report(results: Path, out: Path, *, history: Path) -> int:
         shutil.copy2(summary, out / "summary.json")
     (out / "quality-gate.json").write_text(json.dumps(gate, indent=2) + "\n", encoding="utf-8")
     lines = [f"## {job.name}", "", counts.words(), ""] + [f"- {r}" for r in reasons]
+    if grid:
+        lines += ["", grid.read_text(encoding="utf-8")]
     (out / "summary.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(f"report: {out / 'index.html'} — {verdict.word}: {counts.words()}")
     return 0

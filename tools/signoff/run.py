@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tools.sdk.build import BuildError, Built, ensure
 from tools.sdk.spec import SpecError
-from tools.signoff import releases, report
+from tools.signoff import matrix, releases, report
 from tools.signoff.outcomes import Outcome, outcomes, read_results
 from tools.signoff.postprocess import Source, env_id, merge, resolution_rules
 from tools.signoff.verdict import GO, Verdict, decide, markdown, summary_line
@@ -282,7 +282,8 @@ def conclude(cand_run: Run, base_run: Run, out: Path) -> tuple[Verdict, dict[str
     job.global_errors = (
         [] if verdict.decision == GO else [f"NO-GO: {reason}" for reason in verdict.reasons]
     )
-    job.attachments = [out / "verdict.md"]
+    grid = matrix.write(cand_out, out)
+    job.attachments = [out / "verdict.md", *([grid] if grid else [])]
     try:
         report.run(job, gate_only=False)
     except report.ReportError as exc:
