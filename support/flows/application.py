@@ -304,5 +304,5 @@ def choose(build: Build, framework: str, instrumentor: str, *, with_client: bool
     build.chosen = True
     build.with_client_instrumentor = with_client
     # the report's framework matrix groups results by these (tools/signoff/matrix.py)
-    label("framework", framework)
-    label("instrumentor", instrumentor)
+    label("built_with", framework)
+    label("traced_by", instrumentor)

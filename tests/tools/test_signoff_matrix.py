@@ -14,7 +14,7 @@ def _outcome(key: str, framework: str, instrumentor: str, state: str, finding: s
         state=state,
         status="passed" if state == "passed" else "failed",
         finding=finding,
-        labels={"framework": (framework,), "instrumentor": (instrumentor,)},
+        labels={"built_with": (framework,), "traced_by": (instrumentor,)},
     )
 
 

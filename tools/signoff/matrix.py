@@ -1,5 +1,5 @@
 """The framework matrix of a run as a grid, framework × instrumentor: each cell passed, failed or
-a known issue (with its findings), from the `framework` and `instrumentor` labels every scenario
+a known issue (with its findings), from the `built_with` and `traced_by` labels every scenario
 of a framework cell carries (`support/flows/application.choose`). Written beside the report
 (`framework-matrix.md`) and attached to its front page as a global attachment."""
 
@@ -25,8 +25,8 @@ FAILED = ("failed", "other-failure", "fixed")
 def cells(found: Mapping[str, Outcome]) -> dict[tuple[str, str], list[Outcome]]:
     by_cell: dict[tuple[str, str], list[Outcome]] = {}
     for outcome in found.values():
-        framework = outcome.labels.get("framework", ())
-        instrumentor = outcome.labels.get("instrumentor", ())
+        framework = outcome.labels.get("built_with", ())
+        instrumentor = outcome.labels.get("traced_by", ())
         if framework and instrumentor:
             by_cell.setdefault((framework[0], instrumentor[0]), []).append(outcome)
     return by_cell
