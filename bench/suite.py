@@ -58,6 +58,12 @@ MODEL_LINE = re.compile(
 )
 
 
+def _share(run: Run, feature: str) -> tuple[float, float]:
+    """The seconds the scenarios of one feature file took, beside every scenario's."""
+    spent = {name: sum(phases.values()) for name, phases in run.scenarios.items()}
+    return sum(v for k, v in spent.items() if feature in k), sum(spent.values())
+
+
 @dataclass
 class Run:
     """One `pytest features/` run, taken apart."""
@@ -356,6 +362,18 @@ def _figures(runs: list[Run], floor: float, select: str | None) -> list[Figure]:
                 f"+ overhead {run.overhead:.1f} s"
             )
         if run is serial:
+            matrix, whole = _share(run, "framework_matrix.feature")
+            out.append(
+                Figure(
+                    "suite",
+                    "framework matrix scenarios, serial (setup + steps + teardown)",
+                    matrix,
+                    "s",
+                    whole,
+                    "every scenario's",
+                    note="what features/framework_matrix.feature adds to make acceptance",
+                )
+            )
             out.append(
                 Figure(
                     "suite",
