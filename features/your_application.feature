@@ -72,6 +72,12 @@ Feature: An order-tracking assistant described in its own words
       | handle-request | chain |
     And the users' sessions were served at the same time
 
+  Scenario: Three tenants' users asking at the same time each get a session of their own, in their own project
+    When 2 users of each of 3 projects send 2 requests at the same time
+    Then there is one session per user, 6 in all
+    And each user's session holds their 2 requests and nothing of another session
+    And no project can read another project's sessions by their ids
+
   Scenario: A large request is stored whole
     Given an application with these steps:
       | step           | kind  | does               |

@@ -8,6 +8,7 @@ from pytest_bdd import given, parsers, when
 from support.flows.application import Application, Service, choose
 from support.outcome import Outcome
 from support.sdk.settings import Build
+from support.target.projects import Projects
 
 
 @given("an application with these steps:", target_fixture="application")
@@ -70,3 +71,17 @@ def built_with_client_too(build: Build, framework: str, instrumentor: str) -> No
     """As above, with OpenInference's OpenAI instrumentor attached beside the framework's (as
     an application that started from HoneyHive's OpenAI quick start and added a framework)."""
     choose(build, framework, instrumentor, with_client=True)
+
+
+@when(
+    parsers.parse(
+        "{users:d} users of each of {count:d} projects send {requests:d} requests at the same time"
+    ),
+    target_fixture="outcome",
+)
+def projects_at_once(
+    service: Service, projects: Projects, users: int, count: int, requests: int
+) -> Outcome:
+    """The described application, deployed for N projects with their own API keys, all at once."""
+    made = [projects.new(f"tenant-{i}") for i in range(1, count + 1)]
+    return service.serve_projects(made, users=users, requests=requests)

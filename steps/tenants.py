@@ -6,6 +6,7 @@ from pytest_bdd import parsers, then, when
 
 from support.checks import model_calls, tenancy
 from support.flows import tenants
+from support.flows.application import Tenancy
 from support.flows.tenants import LABELS, Tenants
 from support.outcome import Outcome
 from support.readback.readback import Readback
@@ -45,3 +46,15 @@ def cannot_cross_read(readback: Readback, outcome: Outcome) -> None:
     for label, other in zip(LABELS, reversed(LABELS), strict=True):
         readback.session(both.of(other))  # the other's data is stored before this one looks
         tenancy.cannot_read(readback.reader(both.of(label).project), both.of(other))
+
+
+@then("no project can read another project's sessions by their ids")
+def no_cross_reads(readback: Readback, outcome: Outcome) -> None:
+    """Each session is read back from its own project first (so it is stored), then looked up
+    with every other project's key: nothing."""
+    projects = outcome.facet(Tenancy).projects
+    for session in outcome.sessions:
+        readback.session(session)
+        for other in projects:
+            if other.name != session.project.name:
+                tenancy.cannot_read(readback.reader(other), session)

@@ -64,6 +64,14 @@ class Served(Facet):
     runs: tuple[tuple[str, tuple[RequestRun, ...]], ...]  # (user, their requests)
 
 
+@dataclass(frozen=True)
+class Tenancy(Facet):
+    """Which projects a When served, each session in exactly one of them."""
+
+    NEEDS = "a When in which several projects serve their users"
+    projects: tuple[Project, ...]
+
+
 def configuration_lookup(
     project: Project, stored: dict[str, StoredConfiguration]
 ) -> Callable[[str], Configured | None]:
@@ -113,6 +121,39 @@ class Service:
 
     def __repr__(self) -> str:
         return f"Service({len(self.application.steps)} steps, {self.build.cell})"
+
+    def serve_projects(self, projects: list[Project], *, users: int, requests: int) -> Outcome:
+        """The same application deployed for several projects (tenants), each with its own
+        tracer and API key, all serving their users at the same time: one Outcome with every
+        project's sessions (users named after their project)."""
+        if len(projects) < 2:
+            raise BadScenario("at least two projects")
+        mark = self.model.traffic.mark()
+
+        def one(project: Project) -> Outcome:
+            return serve(
+                self.tracers, project, self.model, self.application, self.settings,
+                configurations=self.configurations, build=self.build, users=users,
+                requests=requests, user_prefix=f"{project.label}-",
+            )  # fmt: skip
+
+        with ThreadPoolExecutor(max_workers=len(projects)) as pool:
+            done = list(pool.map(lambda p: contextvars.copy_context().run(one, p), projects))
+        return Outcome(
+            action=f"{users} users of each of {len(projects)} projects send {requests} requests",
+            sessions=[s for o in done for s in o.sessions],
+            model_exchanges=self.model.traffic.since(mark),
+            tracing=TracingFacts(flushed=all(o.tracing.flushed for o in done)),
+            tracers=[t for o in done for t in o.tracers],
+            facets=[
+                Served(
+                    tuple(u for o in done for u in o.facet(Served).users),
+                    requests,
+                    tuple(r for o in done for r in o.facet(Served).runs),
+                ),
+                Tenancy(tuple(projects)),
+            ],
+        )
 
     def serve(self, **requests: Any) -> Outcome:
         return serve(
@@ -171,6 +212,7 @@ def serve(
     text: str | None = None,
     configurations: dict[str, StoredConfiguration] | None = None,
     build: Build | None = None,
+    user_prefix: str = "",
 ) -> Outcome:
     build = build or Build()
     if users < 1 or requests < 1:
@@ -179,7 +221,7 @@ def serve(
     mark = model.traffic.mark()
     tracer = tracers.open(project, service)
     init_seconds = tracers.last_init_seconds
-    names = [f"user-{i}" for i in range(1, users + 1)]
+    names = [f"{user_prefix}user-{i}" for i in range(1, users + 1)]
     client = (
         openai_client(model)
         if settings.client_retries is None
