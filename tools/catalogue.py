@@ -80,12 +80,20 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         ["model_calls"],
     ),
     (
+        "Check what the framework ran",
+        "Thens about the units of the framework the application is built with (a LangGraph "
+        "graph and its nodes, an agent run, a tool): the tree as the framework ran it, what "
+        "each tool and agent is stored with. They work after every When of the application "
+        "whatever framework and instrumentor a Given chose (see 'Describe your application').",
+        ["frameworks"],
+    ),
+    (
         "Check delivery",
         "Thens about what arrived, how often, how fast, and whether tracing got in the way.",
         ["delivery"],
     ),
 ]
-GENERIC = {"sessions", "step_records", "model_calls", "delivery"}
+GENERIC = {"sessions", "step_records", "model_calls", "frameworks", "delivery"}
 
 WALKTHROUGH = """\
 ## Writing a requirement of your own, from scratch

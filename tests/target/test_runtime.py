@@ -122,7 +122,10 @@ def test_prepare_exports_the_checked_honeyhive_url(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in (runtime.RUN_DIR_ENV, runtime.SERVICES_ENV, "HH_API_URL"):
-        monkeypatch.delenv(name, raising=False)
+        # set first, so the monkeypatch puts each back as it was (unset) after prepare()
+        # exported it: a leaked HH_API_URL sends the next test in this process to "remote"
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     config = load_config({"HH_API_KEY": "hh_k", "HH_API_URL": "HTTPS://hh.example/"}, None)
     runtime.stop_services(runtime.Started(), runtime.prepare(config, tmp_path))
     assert os.environ["HH_API_URL"] == "https://hh.example"
