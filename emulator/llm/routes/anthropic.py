@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-import anyio
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -22,12 +21,11 @@ from emulator.llm.errors import OpenAIError, invalid_param, server_error
 from emulator.llm.replies import Delta, Prepared
 from emulator.llm.routes.auth import KeyScheme, anthropic_key
 from emulator.llm.routes.gate import Call, open_call, read_json
+from emulator.llm.routes.served import SSE_HEADERS, Counted, answer, end_stream, record_whole
 from emulator.llm.sse import StreamCut
 
 router = APIRouter()
 LOGGER = logging.getLogger("emulator.llm")
-
-SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
 def _missing_key() -> OpenAIError:
@@ -68,17 +66,13 @@ async def _messages(request: Request, request_id: str) -> Response:
         body = await read_json(request, call)
         chat = parse_messages_request(body)
         _check_model(state, chat.model)
-        script = state.control.take_script(call.key, chat.last_user_message)
-        call.scripted = script is not None
-        prepared = await state.engine.prepare(chat, script)
-        if not chat.stream:
-            completion = await state.engine.complete(prepared)
-        else:
+        answered = await answer(state, call, chat)
+        prepared = answered.prepared
+        if answered.deltas is not None:
             counted = prepared.prompt_tokens
             if counted is None:  # message_start carries it, before llama.cpp has reported it
                 counted = await state.llama.count_prompt_tokens(prepared.messages)
             input_tokens = counted
-            deltas = await state.engine.stream(prepared)
     except OpenAIError as error:
         raise call.fail(error) from None
     except Exception:
@@ -87,16 +81,14 @@ async def _messages(request: Request, request_id: str) -> Response:
 
     message_id = replies.new_message_id()
     headers = {"request-id": request_id}
-    if not chat.stream:
-        usage = prepared.usage
-        call.record(
-            200, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens
-        )
-        message = replies.whole_message(completion, prepared, message_id)
+    if answered.deltas is None:
+        assert answered.completion is not None
+        record_whole(call, prepared)
+        message = replies.whole_message(answered.completion, prepared, message_id)
         return JSONResponse(message.model_dump(mode="json", exclude_unset=True), headers=headers)
     cut_after = state.control.take_cut(call.key)
     return StreamingResponse(
-        _sse(prepared, deltas, call, cut_after, message_id, input_tokens),
+        _sse(prepared, answered.deltas, call, cut_after, message_id, input_tokens),
         media_type="text/event-stream",
         headers={**SSE_HEADERS, **headers},
     )
@@ -119,21 +111,15 @@ async def _sse(
     stop reason and usage, message_stop. A cut stops after ``cut_after`` content deltas."""
     from emulator.llm import anthropic_replies as replies
 
-    sent = 0
+    counted = Counted(cut_after)
     outcome = "cancelled"
     try:
         yield replies.start_event(prepared, message_id, input_tokens)
         yield replies.PING
-        if cut_after == 0:
-            raise StreamCut
-        async for data, content in replies.stream_events(
-            block_events(deltas), prepared, input_tokens
-        ):
+        counted.opening()
+        events = replies.stream_events(block_events(deltas), prepared, input_tokens)
+        async for data in counted.events(events):
             yield data
-            if content:
-                sent += 1
-                if cut_after is not None and sent >= cut_after:
-                    raise StreamCut
         outcome = "done"
     except StreamCut:
         outcome = "cut"
@@ -142,15 +128,4 @@ async def _sse(
         outcome = "error"
         yield replies.error_event(error)
     finally:
-        with anyio.CancelScope(shield=True):
-            closer = getattr(deltas, "aclose", None)
-            if closer is not None:
-                await closer()
-        usage = prepared.usage
-        call.record(
-            200 if outcome != "error" else 500,
-            prompt_tokens=usage.prompt_tokens or input_tokens,
-            completion_tokens=usage.completion_tokens or sent,
-            cut=outcome == "cut",
-            error_code=None if outcome in ("done", "cut") else outcome,
-        )
+        await end_stream(call, prepared, deltas, outcome, counted.sent, input_tokens)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-import anyio
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -15,11 +14,10 @@ from emulator.llm.errors import OpenAIError, model_not_found, not_a_chat_model
 from emulator.llm.replies import Delta, Prepared, chunk_for, usage_chunk
 from emulator.llm.requests.chat import parse_chat_request
 from emulator.llm.routes.gate import Call, open_call, read_json
+from emulator.llm.routes.served import SSE_HEADERS, answer, end_stream, record_whole
 from emulator.llm.sse import DONE, StreamCut, event
 
 router = APIRouter()
-
-SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
 @router.post("/v1/chat/completions")
@@ -30,28 +28,21 @@ async def chat_completions(request: Request) -> Response:
         body = await read_json(request, call)
         chat = parse_chat_request(body)
         check_chat_model(state, chat.model)
-        script = state.control.take_script(call.key, chat.last_user_message)
-        call.scripted = script is not None
-        prepared = await state.engine.prepare(chat, script)
-        if not chat.stream:
-            completion = await state.engine.complete(prepared)
-        else:
-            deltas = await state.engine.stream(prepared)
+        answered = await answer(state, call, chat)
     except OpenAIError as error:
         raise call.fail(error) from None
     except Exception:
         call.record(500, error_code="internal_error")
         raise
 
-    if not chat.stream:
-        usage = prepared.usage
-        call.record(
-            200, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens
-        )
-        return JSONResponse(completion.model_dump(mode="json", exclude_unset=True))
+    prepared = answered.prepared
+    if answered.deltas is None:
+        assert answered.completion is not None
+        record_whole(call, prepared)
+        return JSONResponse(answered.completion.model_dump(mode="json", exclude_unset=True))
     cut_after = state.control.take_cut(call.key)
     return StreamingResponse(
-        _sse(prepared, deltas, call, cut_after),
+        _sse(prepared, answered.deltas, call, cut_after),
         media_type="text/event-stream",
         headers=SSE_HEADERS,
     )
@@ -71,7 +62,6 @@ async def _sse(
     """OpenAI's event sequence: a role chunk per choice, content chunks, a finish chunk per
     choice, the usage chunk when asked for, then ``[DONE]``. A cut stops after
     ``cut_after`` content chunks and drops the connection."""
-    usage = prepared.usage
     sent = 0
     outcome = "cancelled"
     try:
@@ -97,22 +87,8 @@ async def _sse(
         outcome = "error"
         yield b"event: error\ndata: " + _json_bytes(error) + b"\n\n"
     finally:
-        with anyio.CancelScope(shield=True):
-            await _aclose(deltas)
-        call.record(
-            200 if outcome != "error" else 500,
-            prompt_tokens=usage.prompt_tokens or prepared.prompt_tokens,
-            completion_tokens=usage.completion_tokens or sent,
-            cut=outcome == "cut",
-            error_code=None if outcome in ("done", "cut") else outcome,
-        )
+        await end_stream(call, prepared, deltas, outcome, sent, prepared.prompt_tokens)
 
 
 def _json_bytes(error: OpenAIError) -> bytes:
     return json.dumps(error.body()).encode()
-
-
-async def _aclose(stream: AsyncIterator[Delta]) -> None:
-    closer = getattr(stream, "aclose", None)
-    if closer is not None:
-        await closer()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import anyio
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -26,11 +25,10 @@ from emulator.llm.responses_replies import (
 )
 from emulator.llm.routes.chat import check_chat_model
 from emulator.llm.routes.gate import Call, open_call, read_json
+from emulator.llm.routes.served import SSE_HEADERS, Counted, answer, end_stream, record_whole
 from emulator.llm.sse import StreamCut
 
 router = APIRouter()
-
-SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
 @router.post("/v1/responses")
@@ -42,30 +40,24 @@ async def responses(request: Request) -> Response:
         parsed = parse_responses_request(body)
         chat = parsed.chat
         check_chat_model(state, chat.model)
-        script = state.control.take_script(call.key, chat.last_user_message)
-        call.scripted = script is not None
-        prepared = await state.engine.prepare(chat, script)
-        reply = ReplyState(parsed, prepared)
-        if not chat.stream:
-            completion = await state.engine.complete(prepared)
-        else:
-            deltas = await state.engine.stream(prepared)
+        answered = await answer(state, call, chat)
+        reply = ReplyState(parsed, answered.prepared)
     except OpenAIError as error:
         raise call.fail(error) from None
     except Exception:
         call.record(500, error_code="internal_error")
         raise
 
-    if not chat.stream:
-        usage = prepared.usage
-        call.record(
-            200, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens
-        )
-        response = whole_response(completion, reply)
+    if answered.deltas is None:
+        assert answered.completion is not None
+        record_whole(call, answered.prepared)
+        response = whole_response(answered.completion, reply)
         return JSONResponse(response.model_dump(mode="json", exclude_unset=True))
     cut_after = state.control.take_cut(call.key)
     return StreamingResponse(
-        _sse(reply, deltas, call, cut_after), media_type="text/event-stream", headers=SSE_HEADERS
+        _sse(reply, answered.deltas, call, cut_after),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
     )
 
 
@@ -76,19 +68,14 @@ async def _sse(
     events, then response.completed (or .incomplete) with usage. A cut stops after
     ``cut_after`` delta events."""
     prepared = reply.prepared
-    sent = 0
+    counted = Counted(cut_after)
     outcome = "cancelled"
     try:
         for opening in opening_events(reply):
             yield opening
-        if cut_after == 0:
-            raise StreamCut
-        async for data, content in stream_events(block_events(deltas), reply):
+        counted.opening()
+        async for data in counted.events(stream_events(block_events(deltas), reply)):
             yield data
-            if content:
-                sent += 1
-                if cut_after is not None and sent >= cut_after:
-                    raise StreamCut
         outcome = "done"
     except StreamCut:
         outcome = "cut"
@@ -97,15 +84,4 @@ async def _sse(
         outcome = "error"
         yield error_event(error, reply)
     finally:
-        with anyio.CancelScope(shield=True):
-            closer = getattr(deltas, "aclose", None)
-            if closer is not None:
-                await closer()
-        usage = prepared.usage
-        call.record(
-            200 if outcome != "error" else 500,
-            prompt_tokens=usage.prompt_tokens or prepared.prompt_tokens,
-            completion_tokens=usage.completion_tokens or sent,
-            cut=outcome == "cut",
-            error_code=None if outcome in ("done", "cut") else outcome,
-        )
+        await end_stream(call, prepared, deltas, outcome, counted.sent, prepared.prompt_tokens)
