@@ -20,9 +20,10 @@ The module is a leaf: it knows the SDK, OpenAI and its own documents, nothing of
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -385,20 +386,26 @@ class Pipeline:
         run.steps.append(step)
         with step_context.running(spec.name), self.tracer.trace(spec.name, event_type=spec.kind):
             self.tracer.enrich_span(inputs=step.inputs, metadata=step.metadata)
-            try:
+            with self.failing(step):
                 value = self._act(spec.action, value, step, run)
                 value = self._children(spec.name, value, run)
-            except StepFailed as exc:
-                step.error = f"{type(exc).__name__}: {exc}"
-                raise
-            except self.model_errors() as exc:
-                # a model call the application could not complete (no retries left, or none
-                # asked for) fails its step, as the application's own error, not the tracer's
-                step.error = f"{type(exc).__name__}: {exc}"
-                raise StepFailed(f"the model call failed: {exc}") from exc
             step.outputs = {"value": value}
             self.tracer.enrich_span(outputs=step.outputs)
         return value
+
+    @contextlib.contextmanager
+    def failing(self, step: StepRun) -> Iterator[None]:
+        """A failure inside the block is the step's: recorded on it and raised as StepFailed —
+        the one it was told to raise, or a model call the application could not complete (no
+        retries left, or none asked for), as the application's own error, not the tracer's."""
+        try:
+            yield
+        except StepFailed as exc:
+            step.error = f"{type(exc).__name__}: {exc}"
+            raise
+        except self.model_errors() as exc:
+            step.error = f"{type(exc).__name__}: {exc}"
+            raise StepFailed(f"the model call failed: {exc}") from exc
 
     def _act(self, action: Action, value: Any, step: StepRun, run: RequestRun) -> Any:
         if isinstance(action, TakesRequest):

@@ -93,13 +93,20 @@ def sent_as_requested(stored: Stored, outcome: Outcome, step: str) -> None:
         got = [(m.get("role"), m.get("content")) for m in history]
         want = [(m.get("role"), m.get("content")) for m in exchange.messages]
         if exchange.endpoint == MESSAGES:
-            # Anthropic carries a tool's result in a user turn: stored as that user turn or as
-            # a tool message, it is the same message
-            got = [
-                ("tool", c) if r == "user" and w == ("tool", c) else (r, c)
-                for (r, c), w in zip(got, want + [None] * len(got), strict=False)
-            ]
+            got = _tool_results_as_sent(got, want)
         assert got == want, f"the model call under {step} holds the messages {got}; sent {want}"
+
+
+def _tool_results_as_sent(
+    got: list[tuple[Any, Any]], want: list[tuple[Any, Any]]
+) -> list[tuple[Any, Any]]:
+    """Anthropic carries a tool's result in a user turn: stored as that user turn or as a tool
+    message, it is the same message as the tool message sent."""
+    same = list(got)
+    for i, (sent, (role, content)) in enumerate(zip(want, got, strict=False)):
+        if role == "user" and sent == ("tool", content):
+            same[i] = sent
+    return same
 
 
 def attempts(stored: Stored, outcome: Outcome, step: str, total: int, failed: int) -> None:
@@ -216,25 +223,16 @@ def stored_once(readback_sessions: list[tuple[SessionOutcome, Stored]], outcome:
     sent = [x for x in outcome.model_exchanges if x.endpoint in CONVERSATIONS]
     if not sent:
         raise NeedsAnotherWhen(f"'{outcome.action}' sent the model no request")
-    calls = [e for _, stored in readback_sessions for e in stored.steps if is_model_call(e)]
-    assert len(calls) == len(sent), (
-        f"the backend holds {_calls(len(calls))} "
-        f"({[(c.get('event_name'), _parent(s, c)) for s, c in _with_sessions(readback_sessions)]})"
-        f"; the application sent the model {len(sent)} request(s)"
-    )
-
-
-def _with_sessions(
-    readback_sessions: list[tuple[SessionOutcome, Stored]],
-) -> list[tuple[Stored, Event]]:
-    return [
-        (stored, e) for _, stored in readback_sessions for e in stored.steps if is_model_call(e)
+    calls = [
+        (e.get("event_name"), stored.parent_name(e))
+        for _, stored in readback_sessions
+        for e in stored.steps
+        if is_model_call(e)
     ]
-
-
-def _parent(stored: Stored, event: Event) -> str | None:
-    parent = stored.parent(event)
-    return None if parent is None else str(parent.get("event_name"))
+    assert len(calls) == len(sent), (
+        f"the backend holds {_calls(len(calls))} ({calls}); "
+        f"the application sent the model {len(sent)} request(s)"
+    )
 
 
 def received_tool_result(stored: Stored, outcome: Outcome, step: str) -> None:

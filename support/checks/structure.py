@@ -12,11 +12,6 @@ from support.sdk.span_index import MODEL_SPANS
 Row = tuple[str, str, str | None]  # step, kind, parent step (None: the session)
 
 
-def _parent_name(stored: Stored, event: Event) -> str | None:
-    parent = stored.parent(event)
-    return None if parent is None else str(parent.get("event_name"))
-
-
 def _requests(session: SessionOutcome) -> list[str | None]:
     seen: list[str | None] = []
     for step in session.steps:
@@ -43,7 +38,7 @@ def holds_steps(
             (
                 name,
                 str(event.get("event_type")),
-                _parent_name(stored, event) if with_parents else None,
+                stored.parent_name(event) if with_parents else None,
             )
         )
     want = [(n, k, p if with_parents else None) for n, k, p in expected] * len(_requests(session))
@@ -99,7 +94,7 @@ def nested_as_traced(stored: Stored, session: SessionOutcome) -> None:
     wrong = []
     for step in session.steps:
         event = stored.of(step)
-        got = _parent_name(stored, event)
+        got = stored.parent_name(event)
         if got != step.parent:
             wrong.append(
                 f"{step.name} under {got or '(session)'}, not {step.parent or '(session)'}"

@@ -86,6 +86,11 @@ class Stored:
     def parent(self, event: Event) -> Event | None:
         return next((e for e in self.steps if e.get("event_id") == event.get("parent_id")), None)
 
+    def parent_name(self, event: Event) -> str | None:
+        """The name of the step the event hangs under; None: directly under the session."""
+        parent = self.parent(event)
+        return None if parent is None else str(parent.get("event_name"))
+
     def children(self, event: Event) -> list[Event]:
         kids = [e for e in self.steps if e.get("parent_id") == event.get("event_id")]
         return sorted(kids, key=lambda e: e.get("start_time") or 0)

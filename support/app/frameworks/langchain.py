@@ -41,7 +41,6 @@ from support.app.pipeline import (
     PipelineError,
     RequestRun,
     Retrieves,
-    StepFailed,
     StepRun,
     StepSpec,
     run_tool,
@@ -93,10 +92,11 @@ SPAN_NAMES: dict[str, dict[str, str]] = {
 
 class LangChainApp(Pipeline):
     FRAMEWORK = "LangChain"
+    SPAN_NAMES = SPAN_NAMES
 
     def span_name(self, role: str, name: str) -> str | None:
         """The event name the instrumentor gives a unit, when it is not the unit's own."""
-        found = SPAN_NAMES.get(self.instrumentor, {}).get(role)
+        found = self.SPAN_NAMES.get(self.instrumentor, {}).get(role)
         return found.format(name) if found else None
 
     def role(self, spec: StepSpec) -> str:
@@ -140,23 +140,15 @@ class LangChainApp(Pipeline):
         step = StepRun(spec.name, self.unit_kind(spec), spec.under, inputs=given)
         step.stored_name = self.span_name(self.role(spec), spec.name)
         run.steps.append(step)
-        try:
-            with step_context.running(spec.name):
-                value = self._run_unit(spec, value, step, run)
-        except StepFailed as exc:
-            step.error = f"{type(exc).__name__}: {exc}"
-            raise
-        except self.model_errors() as exc:
-            step.error = f"{type(exc).__name__}: {exc}"
-            raise StepFailed(f"the model call failed: {exc}") from exc
+        with step_context.running(spec.name), self.failing(step):
+            value = self._run_unit(spec, value, step, run)
         step.outputs = bucket(value)
         return value
 
     def _body(self, spec: StepSpec, step: StepRun, run: RequestRun) -> Any:
-        def body(value: Any) -> Any:
-            with step_context.running(spec.name):
-                result = self._act(spec.action, value, step, run)
-                return self._children(spec.name, result, run)
+        def body(value: Any) -> Any:  # runs in the step's context (`_step`)
+            result = self._act(spec.action, value, step, run)
+            return self._children(spec.name, result, run)
 
         return body
 

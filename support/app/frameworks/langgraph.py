@@ -51,10 +51,7 @@ class _State(TypedDict):
 
 class LangGraphApp(LangChainApp):
     FRAMEWORK = "LangGraph"
-
-    def span_name(self, role: str, name: str) -> str | None:
-        found = SPAN_NAMES.get(self.instrumentor, {}).get(role)
-        return found.format(name) if found else None
+    SPAN_NAMES = SPAN_NAMES
 
     def role(self, spec: StepSpec) -> str:
         return "node" if spec.under is None else super().role(spec)
@@ -92,13 +89,9 @@ class LangGraphApp(LangChainApp):
             step = StepRun(spec.name, "chain", GRAPH, inputs=bucket({"value": value}))
             step.stored_name = self.span_name("node", spec.name)
             run.steps.append(step)
-            try:
-                with step_context.running(spec.name):
-                    result = self._act(spec.action, value, step, run)
-                    result = self._children(spec.name, result, run)
-            except StepFailed as exc:
-                step.error = f"{type(exc).__name__}: {exc}"
-                raise
+            with step_context.running(spec.name), self.failing(step):
+                result = self._act(spec.action, value, step, run)
+                result = self._children(spec.name, result, run)
             step.outputs = bucket({"value": result})
             return {"value": result}
 

@@ -117,20 +117,18 @@ class OpenAIAgentsApp(Pipeline):
         return found.format(name, **more)
 
     def _unit(
-        self, run: RequestRun, role: str, name: str, kind: str, parent: str | None, **more: str
+        self, run: RequestRun, role: str | None, own: str, kind: str, parent: str | None
     ) -> str:
-        """A unit the SDK opens by itself; its name as the steps refer to it (the stored name
-        where the instrumentor names it after nothing of the application's)."""
-        stored = self._name(role, name, **more)
-        own = (
-            stored
-            if more or "{}" not in SPAN_NAMES.get(self.instrumentor, {}).get(role, "{}")
-            else name
-        )
+        """A unit the SDK opens by itself, under the name the steps refer to it by (`own`);
+        the backend holds it under the instrumentor's name for its role (None: `own`)."""
         step = StepRun(own, kind, parent, inputs={}, framework_unit=True)
-        step.stored_name = None if stored == own else stored
+        step.stored_name = self._alias(own, self._name(role, own)) if role else None
         run.steps.append(step)
         return own
+
+    @staticmethod
+    def _alias(own: str, stored: str) -> str | None:
+        return None if stored == own else stored
 
     def _workflow(self, run: RequestRun, parent: str | None) -> str:
         """The units of a run's trace, down to the one the agents hang under."""
@@ -179,8 +177,7 @@ class OpenAIAgentsApp(Pipeline):
         return str(result.final_output)
 
     def _stored(self, agent: str) -> str | None:
-        stored = self._name("agent", agent)
-        return None if stored == agent else stored
+        return self._alias(agent, self._name("agent", agent))
 
     def _run_with_tool(self, spec: StepSpec, tool: str, question: str, run: RequestRun) -> str:
         # the first run: the agent must call the tool; the tool's result ends the run
@@ -208,7 +205,8 @@ class OpenAIAgentsApp(Pipeline):
         top = self._workflow(run, spec.under)
         again = self._unit(run, "agent", spec.name, "chain", top)
         turn = self._turn(run, again)
-        self._unit(run, "handoff", spec.name, "tool", turn, target=writer_name)
+        handoff_unit = self._name("handoff", spec.name, target=writer_name)
+        self._unit(run, None, handoff_unit, "tool", turn)
         written = self._unit(run, "agent", writer_name, "chain", top)
         self._turn(run, written)
         triage = self._agent(
@@ -228,9 +226,8 @@ class OpenAIAgentsApp(Pipeline):
         async def invoke(context: Any, raw: str) -> str:
             arguments = json.loads(raw or "{}")
             result = run_tool(name, arguments, None)
-            stored = self._name("tool", name)
             tool_step = StepRun(name, "tool", parent, inputs=arguments, outputs=result)
-            tool_step.stored_name = None if stored == name else stored
+            tool_step.stored_name = self._alias(name, self._name("tool", name))
             run.steps.append(tool_step)
             return json.dumps(result)
 
