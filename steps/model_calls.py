@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then
 
+from support.checks import delivery
 from support.checks import model_calls as checks
 from support.outcome import Outcome
 from support.readback.readback import Readback
 from support.readback.stored import Stored
+from support.target.runtime import Endpoints
 
 
 @then(parsers.parse('the "{step}" step holds the model call with its token counts'))
@@ -60,10 +62,20 @@ def tool_ran_with_model_arguments(readback: Readback, outcome: Outcome, tool: st
 
 
 @then("every model request the application sent is stored as one model call")
-def stored_once(readback: Readback, outcome: Outcome) -> None:
+def stored_once(readback: Readback, outcome: Outcome, endpoints: Endpoints) -> None:
     """None missing and none twice — also when a framework's instrumentor and its client's
-    both see the call."""
-    checks.stored_once(readback.sessions(outcome), outcome)
+    both see the call; counted once the absence window is over, so a late copy is seen."""
+    until = delivery.window_end(outcome, endpoints.absence_window)
+    watched = []
+    for session, stored in readback.sessions(outcome):
+        events, _ = readback.reader(session.project).watch_session(
+            session.session_id,
+            until,
+            what=f"the model calls of session {session.session_id}",
+            settled=delivery.sent_and_settled(outcome, session),
+        )
+        watched.append((session, stored.again(events)))
+    checks.stored_once(watched, outcome)
 
 
 @then(parsers.parse('the second model call under "{step}" received the tool\'s result'))

@@ -317,7 +317,8 @@ def capped_at(stored: Stored, outcome: Outcome, step: str, cap: int) -> None:
         if got is MISSING:
             got = field(call, "config.max_output_tokens")
         assert got == cap, (
-            f"the model call under {step!r} is stored with the token cap {got!r}; the "
+            f"the model call under {step!r} is stored with "
+            f"{'no token cap' if got is MISSING else f'the token cap {got!r}'}; the "
             f"application asked for {cap}"
         )
         tokens = field(call, "metadata.completion_tokens")

@@ -32,6 +32,10 @@ class Stored:
         if self.aliases:
             self.events = [self._as_step(e) for e in self.events]
 
+    def again(self, events: list[Event]) -> Stored:
+        """The same session read once more (after an absence window), looked up the same way."""
+        return Stored(self.session_id, events, self.aliases, self.framework_units)
+
     def _as_step(self, event: Event) -> Event:
         name = event.get("event_name")
         if isinstance(name, str) and name in self.aliases:
