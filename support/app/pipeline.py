@@ -338,8 +338,6 @@ class ModelEndpoint:
 
 
 class Pipeline:
-    FRAMEWORK = "the OpenAI client"
-
     def model_errors(self) -> tuple[type[Exception], ...]:
         """What a model call the application cannot complete raises, in its framework."""
         import openai

@@ -24,8 +24,6 @@ from support.app.pipeline import (
 
 
 class AnthropicApp(Pipeline):
-    FRAMEWORK = "the Anthropic SDK"
-
     def model_errors(self) -> tuple[type[Exception], ...]:
         return (anthropic.APIError,)
 

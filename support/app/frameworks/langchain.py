@@ -91,7 +91,6 @@ SPAN_NAMES: dict[str, dict[str, str]] = {
 
 
 class LangChainApp(Pipeline):
-    FRAMEWORK = "LangChain"
     SPAN_NAMES = SPAN_NAMES
 
     def span_name(self, role: str, name: str) -> str | None:

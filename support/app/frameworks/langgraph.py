@@ -50,7 +50,6 @@ class _State(TypedDict):
 
 
 class LangGraphApp(LangChainApp):
-    FRAMEWORK = "LangGraph"
     SPAN_NAMES = SPAN_NAMES
 
     def role(self, spec: StepSpec) -> str:

@@ -31,8 +31,6 @@ from support.app.pipeline import (
 
 
 class LiteLLMApp(Pipeline):
-    FRAMEWORK = "LiteLLM"
-
     def _call(self, **params: Any) -> Any:
         endpoint = self.endpoint
         if endpoint is None:

@@ -46,7 +46,6 @@ from support.app.pipeline import (
     Pipeline,
     PipelineError,
     RequestRun,
-    StepFailed,
     StepRun,
     StepSpec,
     run_tool,
@@ -81,8 +80,6 @@ def _strict(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class OpenAIAgentsApp(Pipeline):
-    FRAMEWORK = "the OpenAI Agents SDK"
-
     # ---- the model ---------------------------------------------------------------------------
 
     def _model(self, step: str | None = None) -> OpenAIResponsesModel:
@@ -162,31 +159,24 @@ class OpenAIAgentsApp(Pipeline):
             if isinstance(spec.action, AsksModel) and spec.action.question
             else str(value)
         )
-        try:
-            if isinstance(spec.action, AsksModelWithTool):
-                return self._run_with_tool(spec, spec.action.tool, question, run)
-            top = self._workflow(run, spec.under)
-            step = StepRun(spec.name, "chain", top, inputs={"value": question}, role="agent")
-            step.stored_name = self._stored(spec.name)
-            run.steps.append(step)
-            self._turn(run, spec.name)
-            result = self._run(self._agent(spec.name), question, spec.name)
-        except self.model_errors() as exc:
-            raise StepFailed(f"the model call failed: {exc}") from exc
-        step.outputs = {"value": result.final_output}
-        return str(result.final_output)
-
-    def _stored(self, agent: str) -> str | None:
-        return self._alias(agent, self._name("agent", agent))
-
-    def _run_with_tool(self, spec: StepSpec, tool: str, question: str, run: RequestRun) -> str:
-        # the first run: the agent must call the tool; the tool's result ends the run
+        # the step's agent, in a run of its own: the run's units, the agent, its turn
         top = self._workflow(run, spec.under)
         step = StepRun(spec.name, "chain", top, inputs={"value": question}, role="agent")
-        step.stored_name = self._stored(spec.name)
+        step.stored_name = self._alias(spec.name, self._name("agent", spec.name))
         run.steps.append(step)
-        agent_unit = spec.name
-        turn = self._turn(run, agent_unit)
+        turn = self._turn(run, spec.name)
+        with self.failing(step):
+            if isinstance(spec.action, AsksModelWithTool):
+                answer = self._run_with_tool(spec, spec.action.tool, question, run, turn)
+            else:
+                answer = str(self._run(self._agent(spec.name), question, spec.name).final_output)
+        step.outputs = {"value": answer}
+        return answer
+
+    def _run_with_tool(
+        self, spec: StepSpec, tool: str, question: str, run: RequestRun, turn: str
+    ) -> str:
+        # the first run: the agent must call the tool; the tool's result ends the run
         caller = self._agent(
             spec.name,
             tools=[self._function_tool(tool, run, turn)],
@@ -219,7 +209,6 @@ class OpenAIAgentsApp(Pipeline):
             ),
         )
         final = self._run(triage, first.to_input_list(), spec.name)
-        step.outputs = {"value": final.final_output}
         return str(final.final_output)
 
     def _function_tool(self, name: str, run: RequestRun, parent: str) -> FunctionTool:
